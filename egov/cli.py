@@ -1,0 +1,205 @@
+"""The ``egov`` command: one entry point for every task a user or an operator runs."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from store.settings import get_settings
+
+app = typer.Typer(help="E-government scorecard: agencies scored against the development plan.", no_args_is_help=True)
+db_app = typer.Typer(help="The SQL store: migrations and reference data.", no_args_is_help=True)
+ingest_app = typer.Typer(help="Bring self-reports (and later service logs) into the store.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(ingest_app, name="ingest")
+console = Console()
+err_console = Console(stderr=True)
+
+
+def _actor() -> str:
+    return f"cli:{os.environ.get('USER') or os.environ.get('USERNAME') or 'unknown'}"
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Migrate the store to the newest schema and load the organisation tree and periods."""
+    from store.engine import create_store_engine, current_revision, upgrade_store
+
+    settings = get_settings()
+    engine = create_store_engine(settings.resolved_database_url, busy_timeout_ms=settings.sqlite_busy_timeout_ms)
+    upgrade_store(engine)
+    console.print(f"store at revision [bold]{current_revision(engine)}[/]: {engine.url.render_as_string()}")
+
+
+@app.command("template")
+def template(
+    agency: Annotated[str, typer.Option("--agency", help="Agency code, e.g. QM-GOV.")],
+    period: Annotated[str, typer.Option("--period", help="Reporting period: 1393, 1393-H1 or 1393-Q2.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the .xlsx.")],
+) -> None:
+    """Write the self-report workbook for one agency and period."""
+    from sqlalchemy import select
+
+    from ingest.template import write_template
+    from ingest.text import normalize_text
+    from store.declared import load_plans
+    from store.engine import open_store
+    from store.models import Agency
+    from store.periods import parse_period_code
+
+    code = normalize_text(agency).upper()
+    try:
+        spec = parse_period_code(normalize_text(period))
+    except ValueError:
+        err_console.print(f"[red]دوره نامعتبر - not a period:[/] {period!r} (e.g. 1393, 1393-H1, 1393-Q2)")
+        raise typer.Exit(2) from None
+    if load_plans().plan_for_year(spec.year) is None:
+        err_console.print(f"[red]دوره خارج از برنامه - period outside every plan:[/] {spec.code}")
+        raise typer.Exit(2)
+    with open_store().connect() as connection:
+        row = connection.execute(select(Agency.name_fa).where(Agency.code == code)).one_or_none()
+    if row is None:
+        err_console.print(f"[red]دستگاه ناشناخته - unknown agency:[/] {code} (see `egov agencies`)")
+        raise typer.Exit(2)
+    write_template(output, agency_code=code, agency_name=row.name_fa, period=spec.code)
+    console.print(f"template written: {output}")
+
+
+@app.command("agencies")
+def agencies(
+    province: Annotated[str | None, typer.Option(help="Only this province, e.g. QM.")] = None,
+) -> None:
+    """List the agencies and their codes."""
+    from store.declared import load_organisation
+
+    table = Table("code", "نام", "name", "sector")
+    for agency in load_organisation().agencies:
+        if province is None or agency.province == province.upper():
+            table.add_row(agency.code, agency.name_fa, agency.name_en, agency.sector)
+    console.print(table)
+
+
+def _print_outcome(outcome: object) -> None:
+    from ingest.submissions import IngestOutcome
+
+    assert isinstance(outcome, IngestOutcome)
+    if outcome.status == "stored":
+        note = f" (supersedes #{outcome.supersedes_id})" if outcome.supersedes_id else ""
+        console.print(f"[green]ذخیره شد - stored[/] {outcome.file_name}: #{outcome.submission_id}{note}")
+    elif outcome.status == "duplicate":
+        console.print(
+            f"[yellow]تکراری - already stored[/] {outcome.file_name}: same file as #{outcome.submission_id}; nothing changed"
+        )
+    elif outcome.status == "checked":
+        note = f", would supersede #{outcome.supersedes_id}" if outcome.supersedes_id else ""
+        console.print(f"[green]معتبر - valid[/] {outcome.file_name} (dry run: nothing stored{note})")
+    else:
+        table = Table(title=f"رد شد - rejected: {outcome.file_name} ({len(outcome.problems)})", show_lines=True)
+        for column in ("where", "field", "seen", "مشکل", "problem", "expected"):
+            table.add_column(column, overflow="fold")
+        for p in outcome.problems:
+            field = " / ".join(x for x in (p.field_fa, p.field_en) if x)
+            expected = " / ".join(x for x in (p.expected_fa, p.expected_en) if x)
+            table.add_row(p.where, field, p.seen or "", p.message_fa, p.message_en, expected)
+        console.print(table)
+
+
+@ingest_app.command("report")
+def ingest_report(
+    files: Annotated[
+        list[Path], typer.Argument(help="Filled self-report workbooks (.xlsx).", exists=True, dir_okay=False)
+    ],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check only; store nothing.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the outcome as JSON.")] = False,
+) -> None:
+    """Check and store self-report workbooks; exit 0 stored, 1 rejected, 2 usage error."""
+    from ingest.submissions import ingest_report_file
+    from store.engine import open_store
+
+    settings = get_settings()
+    engine = open_store(settings)
+    outcomes = [
+        ingest_report_file(engine, path, actor=_actor(), max_bytes=settings.max_upload_bytes, dry_run=dry_run)
+        for path in files
+    ]
+    if as_json:
+        print(json.dumps([o.as_dict() for o in outcomes], ensure_ascii=False, indent=2, default=str))
+    else:
+        for outcome in outcomes:
+            _print_outcome(outcome)
+    if any(o.status == "rejected" for o in outcomes):
+        raise typer.Exit(1)
+
+
+@app.command("demo")
+def demo(
+    province: Annotated[list[str] | None, typer.Option(help="Only these provinces (repeatable), e.g. QM.")] = None,
+    first_year: Annotated[int | None, typer.Option(help="First year to generate (default 1390).")] = None,
+    last_year: Annotated[int | None, typer.Option(help="Last year to generate (default 1394).")] = None,
+) -> None:
+    """Write the deterministic demo workbooks and load them through the real ingest."""
+    from egov.demo import DEMO_ACTOR, demo_files_loaded, demo_reports, load_demo_spec
+    from ingest.submissions import ingest_report_file
+    from store.engine import open_store
+
+    settings = get_settings()
+    engine = open_store(settings)
+    spec = load_demo_spec()
+    years = (first_year or spec.first_year, last_year or spec.last_year)
+    reports = list(demo_reports(spec, provinces={p.upper() for p in province} if province else None, years=years))
+    loaded = demo_files_loaded(engine)
+    reports = [r for r in reports if r.file_name not in loaded]
+    folder = settings.data_dir / "demo" / "reports"
+    folder.mkdir(parents=True, exist_ok=True)
+    counts: dict[str, int] = {}
+    started = time.perf_counter()
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console) as progress:
+        task = progress.add_task("demo workbooks", total=len(reports))
+        for report in reports:
+            path = folder / report.file_name
+            report.builder().save(path)
+            outcome = ingest_report_file(engine, path, actor=DEMO_ACTOR, max_bytes=settings.max_upload_bytes)
+            counts[outcome.status] = counts.get(outcome.status, 0) + 1
+            if outcome.status == "rejected":
+                _print_outcome(outcome)
+            progress.advance(task)
+    summary = ", ".join(f"{k}: {v}" for k, v in sorted(counts.items()))
+    console.print(f"demo: {len(reports)} workbooks in {folder} ({summary}) in {time.perf_counter() - started:.1f} s")
+    if counts.get("rejected"):
+        raise typer.Exit(1)
+
+
+@app.command("serve")
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8050,
+    debug: Annotated[bool, typer.Option(help="Dash debug mode (reloads on change).")] = False,
+) -> None:
+    """Start the dashboard."""
+    from dashboard.app import create_app
+
+    create_app().run(host=host, port=port, debug=debug)
+
+
+@app.command("settings")
+def show_settings() -> None:
+    """Show the settings in effect and where they come from (EGOV_* variables, egov.env)."""
+    settings = get_settings()
+    table = Table("setting", "value", "meaning")
+    for name, info in type(settings).model_fields.items():
+        table.add_row(f"EGOV_{name.upper()}", str(getattr(settings, name)), info.description or "")
+    table.add_row("(store)", settings.resolved_database_url, "the store in use")
+    console.print(table)
+
+
+if __name__ == "__main__":
+    app()

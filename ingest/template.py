@@ -1,0 +1,270 @@
+"""Writes the self-report workbook an IT director fills in, derived from ``ingest.schema``.
+
+Persian first and right-to-left; labels locked, inputs unlocked; Excel data validation as a
+warning (the reader is the authority: people paste Persian digits that Excel calls text).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ingest import layout
+from ingest.schema import (
+    FORM_FIELDS,
+    SECTIONS,
+    SERVICE_FIELDS,
+    TEMPLATE_VERSION,
+    FieldSpec,
+    schema_fingerprint,
+)
+
+FONT = "Tahoma"
+_TITLE = Font(name=FONT, size=14, bold=True)
+_HEAD = Font(name=FONT, bold=True, color="FFFFFF")
+_LABEL = Font(name=FONT)
+_HINT = Font(name=FONT, size=9, color="555555")
+_HEAD_FILL = PatternFill("solid", fgColor="1F4E79")
+_SECTION_FILL = PatternFill("solid", fgColor="D9E2F3")
+_INPUT_FILL = PatternFill("solid", fgColor="FFF9E5")
+_LOCKED_FILL = PatternFill("solid", fgColor="EDEDED")
+_THIN = Side(style="thin", color="BFBFBF")
+_BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_UNLOCKED = Protection(locked=False)
+
+EXPECTED: dict[str, tuple[str, str]] = {
+    "count": ("عدد صحیح نامنفی", "a whole number, 0 or more"),
+    "percent": ("درصد بین ۰ تا ۱۰۰ (مانند ٪۴۵ یا 45%)", "a percentage from 0 to 100 (e.g. 45%)"),
+    "yes_no": ("بله یا خیر", "yes or no"),
+    "choice": ("یکی از گزینه‌های فهرست", "one of the listed options"),
+    "date": ("تاریخ شمسی مانند ۱۳۹۳/۰۵/۱۲", "a Jalali date such as 1393/05/12"),
+    "text": ("متن", "text"),
+    "code": ("کد", "a code"),
+    "period": ("دوره مانند ۱۳۹۳ یا 1393-H1", "a period such as 1393 or 1393-H1"),
+}
+
+INSTRUCTIONS: tuple[tuple[str, str], ...] = (
+    (
+        "این کاربرگ را مدیر فناوری اطلاعات دستگاه تکمیل می‌کند. فقط خانه‌های زردرنگ قابل ویرایش هستند.",
+        "The agency's IT director fills in this workbook. Only the yellow cells can be edited.",
+    ),
+    (
+        "کاربرگ Form: برای هر ردیف مقدار ستون C را وارد کنید. خانه‌های اختیاری را اگر داده ندارید خالی بگذارید؛"
+        " خالی با صفر فرق دارد.",
+        "Form sheet: enter the value in column C of each row. Leave optional cells empty when you have no"
+        " data; empty is not the same as zero.",
+    ),
+    (
+        "کاربرگ Services: هر خدمت دستگاه در یک ردیف، با کد یکتا و سطح الکترونیکی آن. تعداد خدمات هر سطح"
+        " باید با کاربرگ Form یکی باشد.",
+        "Services sheet: one row per service, with a unique code and its electronic level. The number of"
+        " services at each level must match the Form sheet.",
+    ),
+    (
+        "اعداد را می‌توانید با رقم فارسی یا لاتین بنویسید. درصد را به صورت ٪۴۵، 45% یا 45 بنویسید؛ عدد"
+        " کوچک‌تر یا مساوی ۱ بدون علامت درصد کسر شمرده می‌شود (0.45 یعنی ٪۴۵).",
+        "Numbers may use Persian or Latin digits. Write a share as ٪۴۵, 45% or 45; a number of 1 or less"
+        " without a percent sign is read as a fraction (0.45 means 45%).",
+    ),
+    (
+        "تاریخ‌ها شمسی هستند، مانند ۱۳۹۳/۰۵/۱۲.",
+        "Dates are Jalali (Solar Hijri), such as 1393/05/12.",
+    ),
+    (
+        "کد دستگاه، دوره و نسخه قالب را تغییر ندهید و نام کاربرگ‌ها را عوض نکنید؛ برای دوره دیگر قالب تازه بگیرید.",
+        "Do not change the agency code, the period or the template version, nor rename the sheets;"
+        " download a new template for another period.",
+    ),
+)
+
+
+def _style(cell: object, *, font: Font = _LABEL, fill: PatternFill | None = None, locked: bool = True) -> None:
+    cell.font = font  # type: ignore[attr-defined]
+    cell.border = _BOX  # type: ignore[attr-defined]
+    cell.alignment = Alignment(horizontal="right", vertical="center", wrap_text=True)  # type: ignore[attr-defined]
+    if fill is not None:
+        cell.fill = fill  # type: ignore[attr-defined]
+    if not locked:
+        cell.protection = _UNLOCKED  # type: ignore[attr-defined]
+
+
+def _validation_for(spec: FieldSpec, lists: dict[str, str]) -> DataValidation | None:
+    fa, en = EXPECTED[spec.kind]
+    common = {
+        "allow_blank": not spec.required,
+        "showErrorMessage": True,
+        "errorStyle": "warning",
+        "errorTitle": "مقدار نامعتبر - Invalid value",
+        "error": f"{fa} - {en}",
+        "promptTitle": spec.en[:32],
+        "prompt": f"{fa} - {en}"[:255],
+        "showInputMessage": True,
+    }
+    if spec.kind == "count":
+        return DataValidation(type="whole", operator="greaterThanOrEqual", formula1="0", **common)
+    if spec.kind == "percent":
+        return DataValidation(type="decimal", operator="between", formula1="0", formula2="100", **common)
+    if spec.kind in ("yes_no", "choice"):
+        return DataValidation(type="list", formula1=lists[spec.code], **common)
+    return None
+
+
+def _write_lists(wb: Workbook) -> dict[str, str]:
+    """Drop-down options live on a hidden sheet, one column per choice field."""
+    ws = wb.create_sheet(layout.LISTS_SHEET)
+    ws.sheet_state = "hidden"
+    refs: dict[str, str] = {}
+    column = 1
+    for spec in FORM_FIELDS + SERVICE_FIELDS:
+        if not spec.choices:
+            continue
+        letter = get_column_letter(column)
+        ws.cell(row=1, column=column, value=spec.code)
+        for offset, choice in enumerate(spec.choices, start=2):
+            ws.cell(row=offset, column=column, value=choice.label)
+        refs[spec.code] = f"={layout.LISTS_SHEET}!${letter}$2:${letter}${len(spec.choices) + 1}"
+        column += 1
+    return refs
+
+
+def _write_form(ws: Worksheet, *, agency_code: str, agency_name: str, period: str, lists: dict[str, str]) -> None:
+    ws.sheet_view.rightToLeft = True
+    ws.merge_cells("A1:E1")
+    ws["A1"] = "گزارش خوداظهاری دولت الکترونیک - E-government self-report"
+    ws["A1"].font = _TITLE
+    ws.merge_cells("A2:E2")
+    ws["A2"] = f"{agency_name} ({agency_code}) - {period}"
+    ws["A2"].font = _LABEL
+    heads = ("عنوان", "Field", "مقدار - Value", "واحد و راهنما - Unit and hint", "کد - Code")
+    for column, head in enumerate(heads, start=1):
+        _style(ws.cell(row=layout.FORM_HEADER_ROW, column=column, value=head), font=_HEAD, fill=_HEAD_FILL)
+    prefilled = {"agency_code": agency_code, "period": period}
+    row = layout.FORM_HEADER_ROW
+    for section in SECTIONS:
+        row += 1
+        ws.merge_cells(f"A{row}:E{row}")
+        _style(ws.cell(row=row, column=1, value=f"{section.fa} - {section.en}"), font=_HEAD, fill=_SECTION_FILL)
+        ws.cell(row=row, column=1).font = Font(name=FONT, bold=True)
+        for spec in (s for s in FORM_FIELDS if s.section == section.code):
+            row += 1
+            _write_form_row(ws, row, spec, prefilled.get(spec.code), lists)
+    ws.column_dimensions["A"].width = 38
+    ws.column_dimensions["B"].width = 38
+    ws.column_dimensions["C"].width = 26
+    ws.column_dimensions["D"].width = 40
+    ws.column_dimensions["E"].width = 24
+    ws.freeze_panes = f"A{layout.FORM_HEADER_ROW + 1}"
+    ws.protection.sheet = True
+
+
+def _write_form_row(ws: Worksheet, row: int, spec: FieldSpec, value: str | None, lists: dict[str, str]) -> None:
+    star = "" if not spec.required or spec.locked else " *"
+    fa_expected, en_expected = EXPECTED[spec.kind]
+    unit = f"{spec.unit_fa} - {spec.unit_en}: " if spec.unit_fa else ""
+    optional = "" if spec.required else " (اختیاری - optional)"
+    _style(ws[f"{layout.FORM_LABEL_FA_COL}{row}"])
+    ws[f"{layout.FORM_LABEL_FA_COL}{row}"] = spec.fa + star
+    _style(ws[f"{layout.FORM_LABEL_EN_COL}{row}"])
+    ws[f"{layout.FORM_LABEL_EN_COL}{row}"] = spec.en + star
+    value_cell = ws[f"{layout.FORM_VALUE_COL}{row}"]
+    if spec.locked:
+        _style(value_cell, fill=_LOCKED_FILL)
+        value_cell.value = value
+    else:
+        _style(value_cell, fill=_INPUT_FILL, locked=False)
+        if spec.kind == "date":
+            value_cell.number_format = "@"
+        validation = _validation_for(spec, lists)
+        if validation is not None:
+            ws.add_data_validation(validation)
+            validation.add(value_cell)
+    _style(ws[f"{layout.FORM_HINT_COL}{row}"], font=_HINT)
+    ws[f"{layout.FORM_HINT_COL}{row}"] = f"{unit}{fa_expected} - {en_expected}{optional}"
+    _style(ws[f"{layout.FORM_CODE_COL}{row}"], font=_HINT)
+    ws[f"{layout.FORM_CODE_COL}{row}"] = spec.code
+
+
+def _write_services(ws: Worksheet, lists: dict[str, str]) -> None:
+    ws.sheet_view.rightToLeft = True
+    for column, spec in zip(layout.SERVICES_COLUMNS, SERVICE_FIELDS, strict=True):
+        star = " *" if spec.required else ""
+        _style(ws[f"{column}1"], font=_HEAD, fill=_HEAD_FILL)
+        ws[f"{column}1"] = spec.fa + star
+        _style(ws[f"{column}2"], font=Font(name=FONT, bold=True), fill=_SECTION_FILL)
+        ws[f"{column}2"] = spec.en + star
+        ws.column_dimensions[column].width = 40 if spec.code == "name_fa" else 22
+        first, last = layout.SERVICES_FIRST_ROW, layout.SERVICES_FIRST_ROW + layout.SERVICES_ROWS - 1
+        for row in range(first, last + 1):
+            ws[f"{column}{row}"].protection = _UNLOCKED
+            if spec.kind == "date":
+                ws[f"{column}{row}"].number_format = "@"
+        validation = _validation_for(spec, lists)
+        if validation is not None:
+            ws.add_data_validation(validation)
+            validation.add(f"{column}{first}:{column}{last}")
+    ws.freeze_panes = f"A{layout.SERVICES_FIRST_ROW}"
+    ws.protection.sheet = True
+
+
+def _write_instructions(ws: Worksheet) -> None:
+    ws.sheet_view.rightToLeft = True
+    ws.column_dimensions["A"].width = 80
+    ws.column_dimensions["B"].width = 80
+    _style(ws["A1"], font=_HEAD, fill=_HEAD_FILL)
+    ws["A1"] = "راهنما"
+    _style(ws["B1"], font=_HEAD, fill=_HEAD_FILL)
+    ws["B1"] = "Instructions"
+    for row, (fa, en) in enumerate(INSTRUCTIONS, start=2):
+        _style(ws[f"A{row}"])
+        ws[f"A{row}"] = fa
+        _style(ws[f"B{row}"])
+        ws[f"B{row}"].alignment = Alignment(horizontal="left", vertical="center", wrap_text=True)
+        ws[f"B{row}"] = en
+    ws.protection.sheet = True
+
+
+def build_template(*, agency_code: str, agency_name: str, period: str) -> Workbook:
+    """The template as an openpyxl workbook (the demo fills it before saving)."""
+    wb = Workbook()
+    instructions = wb.active
+    assert instructions is not None
+    instructions.title = layout.INSTRUCTIONS_SHEET
+    form = wb.create_sheet(layout.FORM_SHEET)
+    services = wb.create_sheet(layout.SERVICES_SHEET)
+    lists = _write_lists(wb)
+    _write_instructions(instructions)
+    _write_form(form, agency_code=agency_code, agency_name=agency_name, period=period, lists=lists)
+    _write_services(services, lists)
+    meta = wb.create_sheet(layout.META_SHEET)
+    meta.sheet_state = "veryHidden"
+    meta["A1"], meta[layout.META_VERSION_CELL] = "template_version", TEMPLATE_VERSION
+    meta["A2"], meta[layout.META_FINGERPRINT_CELL] = "schema_fingerprint", schema_fingerprint()
+    meta["A3"], meta["B3"] = "generated_at", dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    meta.protection.sheet = True
+    wb.active = wb.sheetnames.index(layout.FORM_SHEET)
+    return wb
+
+
+def write_template(path: Path, *, agency_code: str, agency_name: str, period: str) -> Path:
+    """Write the template for one agency and period to ``path``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    build_template(agency_code=agency_code, agency_name=agency_name, period=period).save(path)
+    return path
+
+
+def form_rows() -> dict[str, int]:
+    """Row of each form field in a freshly written template (used to fill it, and by tests)."""
+    rows: dict[str, int] = {}
+    row = layout.FORM_HEADER_ROW
+    for section in SECTIONS:
+        row += 1
+        for spec in (s for s in FORM_FIELDS if s.section == section.code):
+            row += 1
+            rows[spec.code] = row
+    return rows

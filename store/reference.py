@@ -1,0 +1,92 @@
+"""Copy the declared reference data into the store, so that every query can join on it.
+
+Insert what is new, update names that changed, never delete: an agency that reported once stays.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from store.declared import load_organisation, load_plans
+from store.models import Agency, County, District, Period, Province, Sector
+from store.periods import periods_of_years
+
+
+def _upsert(session: Session, model: type, rows: list[dict[str, object]]) -> None:
+    key = "code"
+    existing = {obj.code: obj for obj in session.scalars(select(model))}
+    for row in rows:
+        obj = existing.get(str(row[key]))
+        if obj is None:
+            session.add(model(**row))
+            continue
+        for name, value in row.items():
+            if getattr(obj, name) != value:
+                setattr(obj, name, value)
+
+
+def sync_reference_data(session: Session) -> None:
+    """Make the store's organisation tree and periods match ``data/``."""
+    org = load_organisation()
+    _upsert(session, Sector, [s.model_dump() for s in org.sectors])
+    _upsert(
+        session,
+        Province,
+        [{"code": p.code, "name_fa": p.name_fa, "name_en": p.name_en} for p in org.provinces],
+    )
+    session.flush()
+    counties = [c for p in org.provinces for c in p.counties]
+    _upsert(
+        session,
+        County,
+        [
+            {"code": c.code, "province_code": p.code, "name_fa": c.name_fa, "name_en": c.name_en}
+            for p in org.provinces
+            for c in p.counties
+        ],
+    )
+    session.flush()
+    _upsert(
+        session,
+        District,
+        [
+            {"code": d.code, "county_code": c.code, "name_fa": d.name_fa, "name_en": d.name_en}
+            for c in counties
+            for d in c.districts
+        ],
+    )
+    session.flush()
+    _upsert(
+        session,
+        Agency,
+        [
+            {
+                "code": a.code,
+                "name_fa": a.name_fa,
+                "name_en": a.name_en,
+                "kind": a.kind,
+                "sector_code": a.sector,
+                "province_code": a.province,
+                "county_code": a.county,
+                "district_code": a.district,
+            }
+            for a in org.agencies
+        ],
+    )
+    years = sorted({y for plan in load_plans().plans for y in range(plan.first_year, plan.target_year + 1)})
+    _upsert(
+        session,
+        Period,
+        [
+            {
+                "code": spec.code,
+                "year": spec.year,
+                "kind": spec.kind,
+                "part": spec.part,
+                "start_date": spec.start_date,
+                "end_date": spec.end_date,
+            }
+            for spec in periods_of_years(years[0], years[-1])
+        ],
+    )

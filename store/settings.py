@@ -1,0 +1,59 @@
+"""Settings, read once from the environment (``EGOV_*``) or an ``egov.env`` file.
+
+Everything that differs between a laptop demo and a province's server lives here, so the
+code never reads ``os.environ`` itself.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DECLARED_DATA_DIR = REPO_ROOT / "data"
+"""The repository's ``data/`` folder: declared inputs (catalogue, organisation), never written."""
+
+
+def _default_data_dir() -> Path:
+    xdg = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(xdg) / "egov"
+
+
+class Settings(BaseSettings):
+    """Product settings; every field is documented in the README (a test checks it)."""
+
+    model_config = SettingsConfigDict(env_prefix="EGOV_", env_file="egov.env", extra="ignore", frozen=True)
+
+    data_dir: Path = Field(
+        default_factory=_default_data_dir,
+        description="Where the product writes: the SQLite file, demo workbooks, uploads, rejects.",
+    )
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy URL of the store; default: SQLite file egov.sqlite3 in data_dir.",
+    )
+    max_upload_mb: float = Field(default=10.0, gt=0, description="Largest self-report workbook accepted, in megabytes.")
+    sqlite_busy_timeout_ms: int = Field(
+        default=30_000, ge=0, description="How long SQLite waits for a lock before giving up."
+    )
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The store URL, defaulting to the SQLite file in the data folder."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'egov.sqlite3'}"
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return int(self.max_upload_mb * 1024 * 1024)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process's settings (cached; tests build their own ``Settings``)."""
+    return Settings()
