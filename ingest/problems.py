@@ -87,6 +87,15 @@ class Problem(BaseModel):
         return self.sheet or self.file
 
 
+def _shown(seen: object) -> str | None:
+    """The value as the person typed it: Excel stores 8000 as 8000.0, which they never wrote."""
+    if seen is None or seen == "":
+        return None
+    if isinstance(seen, float) and seen.is_integer():
+        return str(int(seen))
+    return str(seen)
+
+
 def make_problem(
     code: str,
     *,
@@ -112,7 +121,7 @@ def make_problem(
         field=field,
         field_fa=field_fa,
         field_en=field_en,
-        seen=None if seen is None or seen == "" else str(seen),
+        seen=_shown(seen),
         expected_fa=expected[0] if expected else None,
         expected_en=expected[1] if expected else None,
         message_fa=fa,
@@ -120,10 +129,19 @@ def make_problem(
     )
 
 
+_UNITS = ((1_000_000, "MB", "مگابایت"), (1_000, "KB", "کیلوبایت"), (1, "bytes", "بایت"))
+
+
+def _amount(n: int, scale: int) -> str:
+    return f"{n / scale:.2f}".rstrip("0").rstrip(".")
+
+
 def too_large_problem(*, file: str, size_bytes: int, max_bytes: int) -> Problem:
+    """Size and limit in the limit's unit, never rounded so that they look equal (nor ``0.0 MB``)."""
+    scale, en, fa = next(unit for unit in _UNITS if max_bytes >= unit[0] or unit[0] == 1)
+    if float(_amount(size_bytes, scale)) <= float(_amount(max_bytes, scale)):
+        scale, en, fa = _UNITS[-1]
+    seen, limit = _amount(size_bytes, scale), _amount(max_bytes, scale)
     return make_problem(
-        "too_large",
-        file=file,
-        seen=f"{size_bytes / 1e6:.1f} MB",
-        expected=(f"حداکثر {max_bytes / 1e6:.1f} مگابایت", f"at most {max_bytes / 1e6:.1f} MB"),
+        "too_large", file=file, seen=f"{seen} {en}", expected=(f"حداکثر {limit} {fa}", f"at most {limit} {en}")
     )

@@ -9,14 +9,16 @@ import hashlib
 import io
 import json
 import zipfile
+import zlib
 from collections import Counter
+from collections.abc import Set
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from python_calamine import CalamineWorkbook
 
-from ingest import layout
+from ingest import layout, text
 from ingest.problems import Problem, make_problem, too_large_problem
 from ingest.schema import (
     FORM_FIELDS,
@@ -95,6 +97,11 @@ def _expected(spec: FieldSpec) -> tuple[str, str]:
     return fa, en
 
 
+def _is_blank(value: Any) -> bool:
+    """An empty cell, or one holding only spaces and invisible characters."""
+    return value is None or (isinstance(value, str) and not text.normalize_text(value))
+
+
 def _validation_problems(
     error: ValidationError,
     specs: dict[str, FieldSpec],
@@ -109,8 +116,8 @@ def _validation_problems(
         name = str(item["loc"][0])
         seen = raw.get(name)
         kind = item["type"]
-        if seen is None or seen == "" or kind == "missing":
-            kind = "required"
+        if _is_blank(seen) or kind == "missing":
+            kind, seen = "required", None
         problems.append(_problem_at(kind, specs[name], file=file, sheet=sheet, cell=cells[name], seen=seen))
     return problems
 
@@ -128,14 +135,18 @@ def check_container(data: bytes, *, file: str, max_bytes: int) -> Problem | None
             names = set(archive.namelist())
             unpacked = sum(info.file_size for info in archive.infolist())
             content_types = archive.read("[Content_Types].xml") if "[Content_Types].xml" in names else b""
-    except (zipfile.BadZipFile, EOFError, OSError):
+            if "xl/vbaProject.bin" in names or b"macroEnabled" in content_types:
+                return make_problem("macros", file=file)
+            if "xl/workbook.xml" not in names:
+                return make_problem("not_xlsx", file=file)
+            if unpacked > MAX_UNCOMPRESSED_BYTES:
+                return make_problem("too_large", file=file, seen=f"{unpacked / 1e6:.0f} MB unpacked")
+            # Every part, not only those the reader opens: damage in any part is a damaged file.
+            damaged = archive.testzip()
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, RuntimeError, NotImplementedError):
         return make_problem("corrupt", file=file)
-    if "xl/vbaProject.bin" in names or b"macroEnabled" in content_types:
-        return make_problem("macros", file=file)
-    if "xl/workbook.xml" not in names:
-        return make_problem("not_xlsx", file=file)
-    if unpacked > MAX_UNCOMPRESSED_BYTES:
-        return make_problem("too_large", file=file, seen=f"{unpacked / 1e6:.0f} MB unpacked")
+    if damaged is not None:
+        return make_problem("corrupt", file=file, seen=damaged)
     return None
 
 
@@ -190,11 +201,13 @@ def _validate_form(rows: list[list[Any]], report: ParsedReport) -> dict[str, str
     for name, adapter in _FORM_ADAPTERS.items():
         spec = _FORM_SPECS[name]
         value = raw.get(name)
+        if _is_blank(value):
+            value = None
         try:
-            report.values[name] = adapter.validate_python(None if value == "" else value)
+            report.values[name] = adapter.validate_python(value)
         except ValidationError as error:
             kind = error.errors()[0]["type"]
-            if value is None or value == "":
+            if value is None:
                 kind = "required"
             report.problems.append(
                 _problem_at(kind, spec, file=report.file_name, sheet=layout.FORM_SHEET, cell=cells[name], seen=value)
@@ -234,13 +247,13 @@ def _validate_services(rows: list[list[Any]], report: ParsedReport) -> None:
     codes: Counter[str] = Counter()
     for number, row in enumerate(rows[layout.SERVICES_FIRST_ROW - 1 :], start=layout.SERVICES_FIRST_ROW):
         values = list(row[: len(columns)]) + [None] * (len(columns) - len(row))
-        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+        if all(_is_blank(v) for v in values):
             continue
         raw = {spec.code: value for spec, value in zip(SERVICE_FIELDS, values, strict=True)}
         cells = {spec.code: f"{col}{number}" for spec, col in zip(SERVICE_FIELDS, columns, strict=True)}
-        if raw.get("at_counters") in (None, ""):
+        if _is_blank(raw.get("at_counters")):
             raw.pop("at_counters")
-        if raw.get("online_since") == "":
+        if _is_blank(raw.get("online_since")):
             raw["online_since"] = None
         try:
             service = ServiceRow.model_validate(raw)
@@ -268,6 +281,8 @@ def _validate_services(rows: list[list[Any]], report: ParsedReport) -> None:
 def _check_services_match_form(report: ParsedReport, cells: dict[str, str]) -> None:
     if not report.services:
         return
+    if any(p.sheet == layout.SERVICES_SHEET for p in report.problems):
+        return  # rows left out for their own problems would make the counts differ falsely
     levels = Counter(service.level for _, service in report.services)
     checks = [("services_total", len(report.services), "service_total")] + [
         (name, levels.get(level, 0), "level_count") for level, name in LEVEL_FIELDS.items()
@@ -288,7 +303,7 @@ def _check_services_match_form(report: ParsedReport, cells: dict[str, str]) -> N
             )
 
 
-def _check_reference(report: ParsedReport, cells: dict[str, str], known_agencies: set[str], plans: Plans) -> None:
+def _check_reference(report: ParsedReport, cells: dict[str, str], known_agencies: Set[str], plans: Plans) -> None:
     where: dict[str, Any] = {"file": report.file_name, "sheet": layout.FORM_SHEET}
     agency_code, period_code = report.values.get("agency_code"), report.values.get("period")
     if agency_code is not None and agency_code not in known_agencies:
@@ -322,7 +337,7 @@ def read_self_report(
     data: bytes,
     *,
     file_name: str,
-    known_agencies: set[str],
+    known_agencies: Set[str],
     max_bytes: int,
     plans: Plans | None = None,
 ) -> ParsedReport:

@@ -10,14 +10,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
-from sqlalchemy import Engine, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Engine, and_, bindparam, insert, or_, select, update
 
 from ingest.problems import Problem, too_large_problem
 from ingest.schema import FORM_FIELDS, NUMERIC_KINDS, stored_value
 from ingest.self_reports import ParsedReport, read_self_report
-from store.engine import session_scope
-from store.models import Agency, Event, ReportedService, ReportedValue, Submission
+from store.models import Event, ReportedService, ReportedValue, Submission, utc_now
+from store.reference import agency_codes
 
 Status = Literal["stored", "duplicate", "rejected", "checked"]
 _NUMERIC_SPECS = [s for s in FORM_FIELDS if s.kind in NUMERIC_KINDS]
@@ -47,60 +46,75 @@ class IngestOutcome:
         }
 
 
-def known_agency_codes(engine: Engine) -> set[str]:
-    with engine.connect() as connection:
-        return set(connection.scalars(select(Agency.code)))
+_SUPERSEDE = update(Submission).where(Submission.id == bindparam("previous_id")).values(status="superseded")
+_INSERT_SUBMISSION = insert(Submission).returning(Submission.id)
 
 
-def _current_submission(session: Session, agency_code: str, period: str) -> Submission | None:
-    return session.scalars(
-        select(Submission)
+@dataclass(frozen=True)
+class _Existing:
+    same_file_id: int | None
+    current_id: int | None
+    current_content: str | None
+
+
+def _find_existing(connection: Connection, report: ParsedReport, agency: str, period: str) -> _Existing:
+    """The submission with these bytes, and the current one for this agency and period (locked)."""
+    rows = connection.execute(
+        select(Submission.id, Submission.sha256, Submission.content_sha256, Submission.status)
         .where(
-            Submission.agency_code == agency_code,
-            Submission.period_code == period,
-            Submission.status != "superseded",
+            or_(
+                Submission.sha256 == report.sha256,
+                and_(
+                    Submission.agency_code == agency,
+                    Submission.period_code == period,
+                    Submission.status != "superseded",
+                ),
+            )
         )
         .with_for_update()
-    ).one_or_none()
+    ).all()
+    same = next((r.id for r in rows if r.sha256 == report.sha256), None)
+    current = next((r for r in rows if r.status != "superseded"), None)
+    return _Existing(same, current.id if current else None, current.content_sha256 if current else None)
 
 
-def _write_submission(
-    session: Session, report: ParsedReport, previous: Submission | None, *, actor: str
-) -> tuple[int, int | None]:
+def _write_submission(connection: Connection, report: ParsedReport, previous_id: int | None, *, actor: str) -> int:
     form = report.form
     assert form is not None
-    if previous is not None:
-        previous.status = "superseded"
-        session.flush()
-    submission = Submission(
-        agency_code=form.agency_code,
-        period_code=form.period,
-        file_name=report.file_name,
-        sha256=report.sha256,
-        content_sha256=report.content_sha256,
-        template_version=report.template_version or "",
-        submitted_by=actor,
-        status="submitted",
-        supersedes_id=previous.id if previous else None,
-        reporter_name=form.reporter_name,
-        report_date=form.report_date,
-    )
-    session.add(submission)
-    session.flush()
+    if previous_id is not None:
+        connection.execute(_SUPERSEDE, {"previous_id": previous_id})
+    # Statements with bound parameters (not .values(...)) are compiled once and cached.
+    submission_id = connection.execute(
+        _INSERT_SUBMISSION,
+        {
+            "agency_code": form.agency_code,
+            "period_code": form.period,
+            "file_name": report.file_name,
+            "sha256": report.sha256,
+            "content_sha256": report.content_sha256,
+            "template_version": report.template_version or "",
+            "submitted_by": actor,
+            "submitted_at": utc_now(),
+            "status": "submitted",
+            "supersedes_id": previous_id,
+            "reporter_name": form.reporter_name,
+            "report_date": form.report_date,
+        },
+    ).scalar_one()
     values = form.model_dump()
-    session.execute(
-        ReportedValue.__table__.insert(),
+    connection.execute(
+        insert(ReportedValue),
         [
-            {"submission_id": submission.id, "field": s.code, "value": stored_value(s, values[s.code])}
+            {"submission_id": submission_id, "field": s.code, "value": stored_value(s, values[s.code])}
             for s in _NUMERIC_SPECS
         ],
     )
     if report.services:
-        session.execute(
-            ReportedService.__table__.insert(),
+        connection.execute(
+            insert(ReportedService),
             [
                 {
-                    "submission_id": submission.id,
+                    "submission_id": submission_id,
                     "service_code": service.service_code,
                     "row_number": row,
                     "name_fa": service.name_fa,
@@ -111,22 +125,24 @@ def _write_submission(
                 for row, service in report.services
             ],
         )
-    session.add(
-        Event(
-            kind="submission.stored",
-            actor=actor,
-            agency_code=form.agency_code,
-            period_code=form.period,
-            submission_id=submission.id,
-            detail={
+    connection.execute(
+        insert(Event),
+        {
+            "at": utc_now(),
+            "kind": "submission.stored",
+            "actor": actor,
+            "agency_code": form.agency_code,
+            "period_code": form.period,
+            "submission_id": submission_id,
+            "detail": {
                 "file": report.file_name,
                 "sha256": report.sha256,
-                "supersedes": submission.supersedes_id,
+                "supersedes": previous_id,
                 "services": len(report.services),
             },
-        )
+        },
     )
-    return submission.id, submission.supersedes_id
+    return submission_id
 
 
 def store_report(engine: Engine, report: ParsedReport, *, actor: str, dry_run: bool = False) -> IngestOutcome:
@@ -136,18 +152,19 @@ def store_report(engine: Engine, report: ParsedReport, *, actor: str, dry_run: b
     outcome = IngestOutcome(report.file_name, "rejected", agency, period, problems=list(report.problems))
     if not report.is_valid:
         return outcome
-    with session_scope(engine) as session:
-        same_file = session.scalars(select(Submission).where(Submission.sha256 == report.sha256)).one_or_none()
-        current = _current_submission(session, str(agency), str(period))
-        if same_file is None and current is not None and current.content_sha256 == report.content_sha256:
-            same_file = current
-        if same_file is not None:
-            outcome.status, outcome.submission_id = "duplicate", same_file.id
+    with engine.begin() as connection:
+        existing = _find_existing(connection, report, str(agency), str(period))
+        duplicate = existing.same_file_id or (
+            existing.current_id if existing.current_content == report.content_sha256 else None
+        )
+        if duplicate is not None:
+            outcome.status, outcome.submission_id = "duplicate", duplicate
             return outcome
+        outcome.supersedes_id = existing.current_id
         if dry_run:
-            outcome.status, outcome.supersedes_id = "checked", current.id if current else None
+            outcome.status = "checked"
             return outcome
-        outcome.submission_id, outcome.supersedes_id = _write_submission(session, report, current, actor=actor)
+        outcome.submission_id = _write_submission(connection, report, existing.current_id, actor=actor)
         outcome.status = "stored"
     return outcome
 
@@ -156,7 +173,7 @@ def ingest_report_bytes(
     engine: Engine, data: bytes, *, file_name: str, actor: str, max_bytes: int, dry_run: bool = False
 ) -> IngestOutcome:
     """Read, check and store one workbook given as bytes (the web upload's path)."""
-    report = read_self_report(data, file_name=file_name, known_agencies=known_agency_codes(engine), max_bytes=max_bytes)
+    report = read_self_report(data, file_name=file_name, known_agencies=agency_codes(engine), max_bytes=max_bytes)
     return store_report(engine, report, actor=actor, dry_run=dry_run)
 
 

@@ -128,7 +128,8 @@ def _write_lists(wb: Workbook) -> dict[str, str]:
         ws.cell(row=1, column=column, value=spec.code)
         for offset, choice in enumerate(spec.choices, start=2):
             ws.cell(row=offset, column=column, value=choice.label)
-        refs[spec.code] = f"={layout.LISTS_SHEET}!${letter}$2:${letter}${len(spec.choices) + 1}"
+        # Stored as Excel itself stores it: no leading "=" (the file format's formula has none).
+        refs[spec.code] = f"{layout.LISTS_SHEET}!${letter}$2:${letter}${len(spec.choices) + 1}"
         column += 1
     return refs
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 import jdatetime
 
@@ -32,6 +33,7 @@ _SPACES = re.compile(r"\s+")
 _PERCENT_SIGNS = "%٪﹪"
 
 
+@lru_cache(maxsize=65_536)
 def normalize_text(value: str) -> str:
     """Unify Arabic letter variants, digits and spacing so that equal words compare equal.
 
@@ -46,6 +48,7 @@ def normalize_text(value: str) -> str:
     return _SPACES.sub(" ", text).strip().strip("\u200c")
 
 
+@lru_cache(maxsize=65_536)
 def match_key(value: str) -> str:
     """A key for matching vocabulary entries: normalised, no ZWNJ, Latin lower-cased.
 
@@ -155,6 +158,8 @@ def parse_percent(value: object) -> float | None:
 
 _YES = {"بله", "بلی", "آری", "اری", "دارد", "هست", "yes", "y", "true", "1", "✓", "✔"}
 _NO = {"خیر", "نه", "ندارد", "نیست", "no", "n", "false", "0", "✗", "-"}
+_YES_KEYS = frozenset(match_key(word) for word in _YES)
+_NO_KEYS = frozenset(match_key(word) for word in _NO)
 
 
 def parse_yes_no(value: object) -> bool | None:
@@ -176,9 +181,9 @@ def parse_yes_no(value: object) -> bool | None:
     words = {match_key(part) for part in re.split(r"[-/|()،,]", value) if match_key(part)}
     if not words:
         return None
-    if words <= {match_key(w) for w in _YES}:
+    if words <= _YES_KEYS:
         return True
-    if words <= {match_key(w) for w in _NO}:
+    if words <= _NO_KEYS:
         return False
     raise ParseError("yes_no", value)
 

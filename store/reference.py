@@ -5,7 +5,7 @@ Insert what is new, update names that changed, never delete: an agency that repo
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from store.declared import load_organisation, load_plans
@@ -26,8 +26,21 @@ def _upsert(session: Session, model: type, rows: list[dict[str, object]]) -> Non
                 setattr(obj, name, value)
 
 
+_AGENCY_CODES: dict[str, frozenset[str]] = {}
+
+
+def agency_codes(engine: Engine) -> frozenset[str]:
+    """Codes of the agencies in the store, read once per store and process (ingest checks every file)."""
+    key = engine.url.render_as_string(hide_password=False)
+    if key not in _AGENCY_CODES:
+        with engine.connect() as connection:
+            _AGENCY_CODES[key] = frozenset(connection.scalars(select(Agency.code)))
+    return _AGENCY_CODES[key]
+
+
 def sync_reference_data(session: Session) -> None:
     """Make the store's organisation tree and periods match ``data/``."""
+    _AGENCY_CODES.clear()
     org = load_organisation()
     _upsert(session, Sector, [s.model_dump() for s in org.sectors])
     _upsert(

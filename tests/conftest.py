@@ -7,6 +7,7 @@ PostgreSQL tests skip with the reason when no server answers, unless ``EGOV_REQU
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +16,13 @@ import pytest
 from sqlalchemy import Engine, create_engine, text
 
 from store.engine import create_store_engine, upgrade_store
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Tests never write to the user's real data folder or store."""
+    scratch = Path(tempfile.mkdtemp(prefix="egov-tests-"))
+    os.environ["EGOV_DATA_DIR"] = str(scratch)
+    os.environ.pop("EGOV_DATABASE_URL", None)
+
 
 POSTGRES_URL = os.environ.get("EGOV_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 REQUIRE_SERVICES = os.environ.get("EGOV_REQUIRE_SERVICES") == "1"

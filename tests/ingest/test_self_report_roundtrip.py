@@ -100,7 +100,9 @@ def test_corrected_report_supersedes_and_keeps_history(engine: Engine, tmp_path:
 def test_dry_run_checks_and_stores_nothing(engine: Engine, tmp_path: Path) -> None:
     before = snapshot(engine)
 
-    outcome = ingest_report_file(engine, write_filled_report(tmp_path / "r.xlsx"), actor="t", max_bytes=MAX, dry_run=True)
+    outcome = ingest_report_file(
+        engine, write_filled_report(tmp_path / "r.xlsx"), actor="t", max_bytes=MAX, dry_run=True
+    )
 
     assert outcome.status == "checked" and not outcome.problems
     assert snapshot(engine) == before

@@ -1,0 +1,28 @@
+"""Run every benchmark: ``python -m bench [--quick]``."""
+
+from __future__ import annotations
+
+import argparse
+
+from bench import ingest_demo
+
+BENCHMARKS = {"ingest-demo": ingest_demo.run}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="smaller inputs, for a smoke run")
+    parser.add_argument("names", nargs="*", choices=[*BENCHMARKS, []], help="only these benchmarks")
+    args = parser.parse_args()
+    failed = []
+    for name, run in BENCHMARKS.items():
+        if args.names and name not in args.names:
+            continue
+        if not run(quick=args.quick):
+            failed.append(name)
+    if failed:
+        raise SystemExit(f"targets missed: {', '.join(failed)}")
+
+
+if __name__ == "__main__":
+    main()
