@@ -139,12 +139,15 @@ def report_values(
         at_counters = difficulty < 0.45 and m > 0.3
         online = f"{year}/{rng.randint(1, 12):02d}/{rng.randint(1, 28):02d}" if level.code != "none" else None
         services.append([code, name, level.label, "بله" if at_counters else "خیر", online])
-    files_total = int(plan.size * rng.uniform(3000, 6000))
-    processes_total = max(8, int(plan.size * rng.uniform(20, 60)))
-    letters_total = int(plan.size * rng.uniform(8000, 30000))
-    printers_total = max(3, int(plan.size * rng.uniform(15, 60)))
-    inquiries_total = int(plan.size * rng.uniform(2000, 9000))
-    representatives = max(1, int(plan.size * rng.uniform(2, 6)))
+    # Sizes belong to the agency, not the year: drawn from its own seed, growing a little each year.
+    sizes = random.Random(f"{spec.seed}:{plan.agency.code}:sizes")
+    growth = 1 + 0.04 * (year - spec.first_year) + rng.uniform(-0.02, 0.02)
+    files_total = int(plan.size * sizes.uniform(3000, 6000) * growth)
+    processes_total = max(8, int(plan.size * sizes.uniform(20, 60)))
+    letters_total = int(plan.size * sizes.uniform(8000, 30000) * growth)
+    printers_total = max(3, int(plan.size * sizes.uniform(15, 60)))
+    inquiries_total = int(plan.size * sizes.uniform(2000, 9000) * growth)
+    representatives = max(1, int(plan.size * sizes.uniform(2, 6)))
     eligible = sum(1 for _, _, d in plan.services if d < 0.45)
     trained = share(representatives, 0.2)
     inquiries_online = share(inquiries_total)

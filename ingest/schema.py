@@ -446,9 +446,9 @@ def stored_value(spec: FieldSpec, value: Any) -> float | None:
 
 def schema_fingerprint() -> str:
     """A hash of everything the template derives from; it changes when any field does."""
-    payload = [
+    payload: list[object] = [
         [s.code, s.kind, s.required, s.minimum, s.maximum, [c.code for c in s.choices]]
         for s in FORM_FIELDS + SERVICE_FIELDS
     ]
-    payload.append([[r.left, r.right] for r in RULES])
+    payload.append([[list(r.left), r.right] for r in RULES])
     return hashlib.sha256(json.dumps(payload, default=str).encode()).hexdigest()[:16]

@@ -186,7 +186,7 @@ def _read_form(rows: list[list[Any]], report: ParsedReport) -> tuple[dict[str, A
 
 def _field_adapter(model: type[BaseModel], name: str) -> TypeAdapter[Any]:
     info = model.model_fields[name]
-    annotation = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+    annotation: Any = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
     return TypeAdapter(annotation)
 
 
@@ -221,7 +221,7 @@ def _validate_form(rows: list[list[Any]], report: ParsedReport) -> dict[str, str
 def _rule_problems(values: dict[str, Any], cells: dict[str, str], file: str) -> list[Problem]:
     problems = []
     for rule in RULES:
-        parts = [values.get(name) for name in rule.left]
+        parts: list[Any] = [values.get(name) for name in rule.left]
         total = values.get(rule.right)
         if total is None or any(part is None for part in parts):
             continue

@@ -104,12 +104,15 @@ def parse_decimal(value: object) -> Decimal | None:
     text = normalize_text(value).replace("\u200c", "")
     if not text:
         return None
-    text = text.replace("٫", ".").replace("٬", "").replace("،", "").replace(" ", "")
     for sign in _PERCENT_SIGNS:
         text = text.replace(sign, "")
+    text = text.strip().replace("٫", ".").replace("−", "-")
+    text = re.sub(r"^([+-]) +", r"\1", text)
+    # Thousands separators (Persian ٬, Arabic comma ،, comma, space) count only between groups of three
+    # digits: "۱۲،۳۴" or "۱۲ ۳۴" is two numbers or a typo, never 1234.
+    text = re.sub(" *[٬،,] *| +", ",", text)
     if re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?", text):
         text = text.replace(",", "")
-    text = text.replace("−", "-")
     try:
         number = Decimal(text)
     except InvalidOperation as exc:

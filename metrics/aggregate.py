@@ -58,16 +58,21 @@ def _prepare(values: npt.ArrayLike, weights: npt.ArrayLike) -> tuple[FloatArray,
 
 
 def _finish(
-    mean: FloatArray, live: FloatArray, present: npt.NDArray[np.bool_], min_coverage: float
+    mean: FloatArray, value: FloatArray, live: FloatArray, present: npt.NDArray[np.bool_], min_coverage: float
 ) -> Aggregated:
     """Blank out rows with no usable weight or too little coverage, recording the reason."""
+    # Every weighted mean lies between the smallest and largest component; clipping to that range only
+    # removes rounding (exp(log(100)) is 100.00000000000001), so a 0–100 score stays within 0–100.
+    low = np.min(np.where(present & (live > 0), value, np.inf), axis=-1)
+    high = np.max(np.where(present & (live > 0), value, -np.inf), axis=-1)
+    mean = np.clip(mean, np.minimum(low, high), np.maximum(low, high))
     reported = present.sum(axis=-1)
     coverage = reported / present.shape[-1]
     no_weight = live.sum(axis=-1) <= 0
-    low = (coverage < min_coverage) & ~no_weight
+    too_few = (coverage < min_coverage) & ~no_weight
     reason = np.full(mean.shape, REASON_OK, dtype=np.int8)
     reason = np.where(np.isnan(mean) & ~no_weight, REASON_NEGATIVE, reason)
-    reason = np.where(low, REASON_LOW_COVERAGE, reason)
+    reason = np.where(too_few, REASON_LOW_COVERAGE, reason)
     reason = np.where(no_weight, REASON_NO_DATA, reason).astype(np.int8)
     values = np.where(reason == REASON_OK, mean, np.nan)
     return Aggregated(values, coverage, reported, present.shape[-1], reason)
@@ -83,7 +88,7 @@ def weighted_arithmetic(values: npt.ArrayLike, weights: npt.ArrayLike, *, min_co
     total = live.sum(axis=-1)
     with np.errstate(divide="ignore", invalid="ignore"):
         mean = np.where(live > 0, live * np.nan_to_num(value), 0.0).sum(axis=-1) / total
-    return _finish(mean, live, present, min_coverage)
+    return _finish(mean, value, live, present, min_coverage)
 
 
 def weighted_geometric(values: npt.ArrayLike, weights: npt.ArrayLike, *, min_coverage: float = 0.0) -> Aggregated:
@@ -100,7 +105,7 @@ def weighted_geometric(values: npt.ArrayLike, weights: npt.ArrayLike, *, min_cov
     with np.errstate(divide="ignore", invalid="ignore"):
         logs = np.where(live > 0, live * np.log(np.where(live > 0, np.fmax(value, 0.0), 1.0)), 0.0)
         mean = np.exp(logs.sum(axis=-1) / total)
-    return _finish(np.where(negative, np.nan, mean), live, present, min_coverage)
+    return _finish(np.where(negative, np.nan, mean), value, live, present, min_coverage)
 
 
 def weighted_harmonic(values: npt.ArrayLike, weights: npt.ArrayLike, *, min_coverage: float = 0.0) -> Aggregated:
@@ -112,10 +117,10 @@ def weighted_harmonic(values: npt.ArrayLike, weights: npt.ArrayLike, *, min_cove
     value, live, present = _prepare(values, weights)
     negative = np.any((live > 0) & (value < 0), axis=-1)
     total = live.sum(axis=-1)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         inverse = np.where(live > 0, live / np.where(live > 0, value, 1.0), 0.0).sum(axis=-1)
         mean = np.where(np.isinf(inverse), 0.0, total / inverse)
-    return _finish(np.where(negative, np.nan, mean), live, present, min_coverage)
+    return _finish(np.where(negative, np.nan, mean), value, live, present, min_coverage)
 
 
 AGGREGATORS: dict[str, Callable[..., Aggregated]] = {

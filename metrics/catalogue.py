@@ -256,7 +256,9 @@ class _Node(_Declared):
             return self
         low, high = self.weight_bounds
         if not 0 < low <= self.weight <= high:
-            raise ValueError(f"{self.code}: weight_bounds [{low}, {high}] must be positive and hold weight {self.weight}")
+            raise ValueError(
+                f"{self.code}: weight_bounds [{low}, {high}] must be positive and hold weight {self.weight}"
+            )
         return self
 
     def bounds(self, spread: float) -> tuple[float, float]:
@@ -288,7 +290,7 @@ class AgencyOverride(_Declared):
 class Indicator(_Node):
     """A leaf of the tree: how to compute a value from inputs and what the plan expects of it."""
 
-    parent: str  # type: ignore[assignment]  # an indicator always hangs under a group
+    parent: str  # an indicator always hangs under a group
     unit: str
     direction: Literal[1, -1] = 1
     formula: Formula
@@ -342,7 +344,7 @@ class Catalogue(_Declared):
     @cached_property
     def nodes(self) -> dict[str, Group | Indicator]:
         """Every node by code."""
-        return {node.code: node for node in (*self.groups, *self.indicators)}
+        return {node.code: node for node in self.iter_nodes()}
 
     @property
     def root(self) -> Group:
@@ -351,7 +353,7 @@ class Catalogue(_Declared):
 
     def children(self, code: str) -> tuple[Group | Indicator, ...]:
         """The direct children of a group, groups first then indicators, each in file order."""
-        return tuple(n for n in (*self.groups, *self.indicators) if n.parent == code)
+        return tuple(n for n in self.iter_nodes() if n.parent == code)
 
     def indicators_under(self, code: str) -> tuple[Indicator, ...]:
         """Every indicator below a group at any depth, in file order."""
@@ -448,7 +450,7 @@ def _check_years(cat: Catalogue) -> None:
     plan = cat.plan
     for indicator in cat.indicators:
         _check_indicator_years(indicator, plan)
-        for agency, override in indicator.overrides.items():
+        for agency in indicator.overrides:
             _check_indicator_years(indicator.for_agency(agency), plan, where=f" (override for {agency})")
         if indicator.target is None and (indicator.path or indicator.overrides):
             raise ValueError(f"{indicator.code}: a path or override needs a target")
@@ -459,7 +461,9 @@ def _check_indicator_years(indicator: Indicator, plan: Plan, *, where: str = "")
     baseline_year = resolved_baseline_year(indicator, plan)
     label = f"{indicator.code}{where}"
     if not plan.covers(target_year):
-        raise ValueError(f"{label}: target year {target_year} is outside plan years {plan.first_year}–{plan.target_year}")
+        raise ValueError(
+            f"{label}: target year {target_year} is outside plan years {plan.first_year}–{plan.target_year}"
+        )
     if not plan.first_year - 1 <= baseline_year <= target_year:
         raise ValueError(f"{label}: baseline year {baseline_year} is outside {plan.first_year - 1}–{target_year}")
     for year in indicator.path or {}:

@@ -114,11 +114,16 @@ def z_score(values: ArrayLike, *, direction: Direction = 1, axis: int = 0, ddof:
         return value.copy()
     present = ~np.isnan(value)
     count = present.sum(axis=axis, keepdims=True)
+    # Equal values have no spread; test that exactly rather than trust a rounded sd to come out as 0.
+    varies = np.max(np.where(present, value, -np.inf), axis=axis, keepdims=True) > np.min(
+        np.where(present, value, np.inf), axis=axis, keepdims=True
+    )
     with np.errstate(divide="ignore", invalid="ignore"):
         mean = np.where(present, value, 0.0).sum(axis=axis, keepdims=True) / count
         squares = np.where(present, (value - mean) ** 2, 0.0).sum(axis=axis, keepdims=True)
         sd = np.sqrt(squares / (count - ddof))
-        z = np.where(sd > 0, (value - mean) / np.where(sd > 0, sd, 1.0), 0.0)
+        usable = varies & (sd > 0)
+        z = np.where(usable, (value - mean) / np.where(usable, sd, 1.0), 0.0)
     return np.where(present, direction * z, np.nan)
 
 

@@ -104,9 +104,7 @@ def status_of(achieved: npt.ArrayLike, bands: StatusBands) -> npt.NDArray[np.obj
     return np.select(conditions, choices, default="off_track").astype(object)
 
 
-def trend_slope(
-    years: npt.ArrayLike, values: npt.ArrayLike, *, as_of_year: int, window: int = 3
-) -> FloatArray:
+def trend_slope(years: npt.ArrayLike, values: npt.ArrayLike, *, as_of_year: int, window: int = 3) -> FloatArray:
     """Least-squares slope per year over the reported values in the last ``window`` years up to ``as_of_year``.
 
     Needs two reported years in the window; fewer gives NaN (one point has no pace).
@@ -128,9 +126,7 @@ def trend_slope(
     return np.where(count >= 2, slope, np.nan)
 
 
-def latest_reported(
-    years: npt.ArrayLike, values: npt.ArrayLike, *, as_of_year: int
-) -> tuple[FloatArray, FloatArray]:
+def latest_reported(years: npt.ArrayLike, values: npt.ArrayLike, *, as_of_year: int) -> tuple[FloatArray, FloatArray]:
     """Each agency's latest reported (year, value) up to ``as_of_year``; NaN for an agency with none.
 
     >>> latest_reported([1390, 1391, 1392], [[1, 2, np.nan], [np.nan] * 3], as_of_year=1392)

@@ -5,6 +5,8 @@ Insert what is new, update names that changed, never delete: an agency that repo
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
@@ -13,9 +15,9 @@ from store.models import Agency, County, District, Period, Province, Sector
 from store.periods import periods_of_years
 
 
-def _upsert(session: Session, model: type, rows: list[dict[str, object]]) -> None:
+def _upsert(session: Session, model: type[Any], rows: list[dict[str, object]]) -> None:
     key = "code"
-    existing = {obj.code: obj for obj in session.scalars(select(model))}
+    existing: dict[str, Any] = {obj.code: obj for obj in session.scalars(select(model))}
     for row in rows:
         obj = existing.get(str(row[key]))
         if obj is None:

@@ -148,10 +148,29 @@ def test_parse_count_rejects_words(word: str, number: str) -> None:
             parse_count(typed)
 
 
-@pytest.mark.parametrize("typed", ["بیست", "ندارد", "-", "12 نفر", "۱۲ و ۳", "1,2,3", "nan", "inf", "--3", True])
+@pytest.mark.parametrize(
+    "typed", ["بیست", "ندارد", "-", "12 نفر", "۱۲ و ۳", "1,2,3", "nan", "inf", "--3", True, "۱۲،۳۴", "۱۲٬۳۴", "12 34"]
+)
 def test_parse_count_rejects_non_numbers(typed: object) -> None:
     with pytest.raises(ParseError):
         parse_count(typed)
+
+
+@given(
+    st.integers(min_value=1, max_value=999),
+    st.integers(min_value=0, max_value=99999).filter(lambda n: not 100 <= n <= 999),
+    st.sampled_from(["٬", "،", ",", " ", "، "]),
+)
+def test_a_separator_between_numbers_that_are_not_thousands_is_an_error(first: int, second: int, sep: str) -> None:
+    """«۱۲،۳۴» is two numbers (or a typo), never 1234: only groups of three digits are thousands."""
+    typed = _digits(f"{first}{sep}{second}", PERSIAN_DIGITS)
+    with pytest.raises(ParseError):
+        parse_decimal(typed)
+
+
+def test_negative_numbers_in_every_form() -> None:
+    assert parse_decimal("-۲۰") == parse_decimal("−20") == parse_decimal("- 20") == -20
+    assert parse_decimal("−1,442") == -1442
 
 
 @pytest.mark.parametrize("empty", [None, "", "   ", ZWNJ, "\u00a0", float("nan")])
@@ -249,7 +268,9 @@ def test_zwnj_is_kept_inside_words_and_dropped_at_edges() -> None:
     assert match_key("اطلاع\u200cرسانی") == match_key("اطلاع رسانی") == match_key("اطلاعرسانی")
 
 
-@pytest.mark.parametrize("typed", ["۱۴۴۲", "١٤٤٢", "1442", "۱٬۴۴۲", "1,442", " ۱۴۴۲ ", 1442, 1442.0])
+@pytest.mark.parametrize(
+    "typed", ["۱۴۴۲", "١٤٤٢", "1442", "۱٬۴۴۲", "١٬٤٤٢", "۱،۴۴۲", "1,442", "1 442", " ۱۴۴۲ ", 1442, 1442.0]
+)
 def test_numbers_in_every_digit_form(typed: object) -> None:
     assert parse_count(typed) == 1442
 

@@ -1,0 +1,107 @@
+"""Reads what the store holds into DataFrames for the scoring chain. Reads only; never writes.
+
+One query per frame, typed columns, indexes the chain can join on.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from sqlalchemy import Engine, func, select
+
+from store.models import Agency, County, District, Period, Province, ReportedService, ReportedValue, Sector, Submission
+
+CURRENT = Submission.status != "superseded"
+
+
+def agencies_frame(engine: Engine) -> pd.DataFrame:
+    """Every agency with its place in the tree and its sector, indexed by code."""
+    query = (
+        select(
+            Agency.code.label("agency_code"),
+            Agency.name_fa,
+            Agency.name_en,
+            Agency.kind,
+            Agency.sector_code,
+            Sector.name_fa.label("sector_fa"),
+            Sector.name_en.label("sector_en"),
+            Agency.province_code,
+            Province.name_fa.label("province_fa"),
+            Province.name_en.label("province_en"),
+            Agency.county_code,
+            County.name_fa.label("county_fa"),
+            County.name_en.label("county_en"),
+            Agency.district_code,
+            District.name_fa.label("district_fa"),
+            District.name_en.label("district_en"),
+        )
+        .join(Sector, Sector.code == Agency.sector_code)
+        .join(Province, Province.code == Agency.province_code)
+        .outerjoin(County, County.code == Agency.county_code)
+        .outerjoin(District, District.code == Agency.district_code)
+        .order_by(Agency.code)
+    )
+    with engine.connect() as connection:
+        return pd.DataFrame(connection.execute(query).mappings().all()).set_index("agency_code")
+
+
+def periods_frame(engine: Engine) -> pd.DataFrame:
+    query = select(Period.code.label("period_code"), Period.year, Period.kind, Period.part, Period.deadline)
+    with engine.connect() as connection:
+        return pd.DataFrame(connection.execute(query.order_by(Period.year, Period.kind, Period.part)).mappings().all())
+
+
+def submissions_frame(engine: Engine, *, current_only: bool = True) -> pd.DataFrame:
+    """Submissions with their status; by default only the one that counts per agency and period."""
+    query = select(
+        Submission.id.label("submission_id"),
+        Submission.agency_code,
+        Submission.period_code,
+        Period.year,
+        Period.kind.label("period_kind"),
+        Submission.status,
+        Submission.file_name,
+        Submission.submitted_by,
+        Submission.submitted_at,
+        Submission.supersedes_id,
+        Submission.report_date,
+    ).join(Period, Period.code == Submission.period_code)
+    if current_only:
+        query = query.where(CURRENT)
+    with engine.connect() as connection:
+        rows = connection.execute(query.order_by(Submission.id)).mappings().all()
+    return pd.DataFrame(rows, columns=list(query.selected_columns.keys()))
+
+
+def reported_values_frame(engine: Engine, *, period_kind: str = "year") -> pd.DataFrame:
+    """Current reported values, one row per agency × period, one column per field (NaN = not reported)."""
+    query = (
+        select(Submission.agency_code, Submission.period_code, Period.year, ReportedValue.field, ReportedValue.value)
+        .join(Submission, Submission.id == ReportedValue.submission_id)
+        .join(Period, Period.code == Submission.period_code)
+        .where(CURRENT, Period.kind == period_kind)
+    )
+    with engine.connect() as connection:
+        long = pd.DataFrame(
+            connection.execute(query).all(), columns=["agency_code", "period_code", "year", "field", "value"]
+        )
+    if long.empty:
+        return pd.DataFrame(index=pd.MultiIndex.from_arrays([[], []], names=["agency_code", "year"]))
+    wide = long.pivot_table(
+        index=["agency_code", "year"], columns="field", values="value", aggfunc="first", dropna=False
+    )
+    wide.columns.name = None
+    return wide.astype("float64")
+
+
+def service_levels_frame(engine: Engine, *, period_kind: str = "year") -> pd.DataFrame:
+    """How many listed services each agency has at each electronic level, per period."""
+    query = (
+        select(Submission.agency_code, Period.year, ReportedService.level, func.count().label("services"))
+        .join(Submission, Submission.id == ReportedService.submission_id)
+        .join(Period, Period.code == Submission.period_code)
+        .where(CURRENT, Period.kind == period_kind)
+        .group_by(Submission.agency_code, Period.year, ReportedService.level)
+    )
+    with engine.connect() as connection:
+        long = pd.DataFrame(connection.execute(query).all(), columns=["agency_code", "year", "level", "services"])
+    return long.pivot_table(index=["agency_code", "year"], columns="level", values="services", fill_value=0)
