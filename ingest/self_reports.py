@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 import zipfile
 import zlib
 from collections import Counter
@@ -141,12 +142,49 @@ def check_container(data: bytes, *, file: str, max_bytes: int) -> Problem | None
                 return make_problem("not_xlsx", file=file)
             if unpacked > MAX_UNCOMPRESSED_BYTES:
                 return make_problem("too_large", file=file, seen=f"{unpacked / 1e6:.0f} MB unpacked")
-            # Every part, not only those the reader opens: damage in any part is a damaged file.
-            damaged = archive.testzip()
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, RuntimeError, NotImplementedError):
         return make_problem("corrupt", file=file)
-    if damaged is not None:
-        return make_problem("corrupt", file=file, seen=damaged)
+    return None
+
+
+_TAG = re.compile(rb"<(?:\w+:)?(sheet|Relationship)\b([^>]*)>")
+_ATTRIBUTE = re.compile(rb'([\w:]+)="([^"]*)"')
+
+
+def _tags(xml: bytes, tag: bytes) -> list[dict[bytes, bytes]]:
+    return [dict(_ATTRIBUTE.findall(attrs)) for name, attrs in _TAG.findall(xml) if name == tag]
+
+
+def _sheet_parts(archive: zipfile.ZipFile, names: tuple[str, ...]) -> set[str]:
+    """The zip parts that hold the named sheets (as the workbook's relationships say)."""
+    wanted = {n.encode() for n in names}
+    ids = {t[b"r:id"] for t in _tags(archive.read("xl/workbook.xml"), b"sheet") if t.get(b"name") in wanted}
+    parts = set()
+    for rel in _tags(archive.read("xl/_rels/workbook.xml.rels"), b"Relationship"):
+        if rel.get(b"Id") in ids and b"Target" in rel:
+            target = rel[b"Target"].decode()
+            parts.add(target.lstrip("/") if target.startswith("/") else f"xl/{target}")
+    return parts
+
+
+def find_damaged_part(data: bytes, *, read_sheets: tuple[str, ...]) -> str | None:
+    """Check the CRC of every part the reader did not parse (calamine already verified those).
+
+    Damage anywhere means a damaged file, even in a part whose content we never use.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            skip = _sheet_parts(archive, read_sheets)
+            for info in archive.infolist():
+                if info.filename in skip:
+                    continue
+                with archive.open(info) as part:
+                    while part.read(1 << 16):
+                        pass
+    except zipfile.BadZipFile as exc:
+        return str(exc)
+    except (zlib.error, EOFError, OSError, ValueError, RuntimeError, NotImplementedError, KeyError) as exc:
+        return type(exc).__name__
     return None
 
 
@@ -242,11 +280,17 @@ def _rule_problems(values: dict[str, Any], cells: dict[str, str], file: str) -> 
     return problems
 
 
+_EMPTY_CELLS = frozenset({"", None})
+
+
 def _validate_services(rows: list[list[Any]], report: ParsedReport) -> None:
     columns = layout.SERVICES_COLUMNS
     codes: Counter[str] = Counter()
+    width = len(columns)
     for number, row in enumerate(rows[layout.SERVICES_FIRST_ROW - 1 :], start=layout.SERVICES_FIRST_ROW):
-        values = list(row[: len(columns)]) + [None] * (len(columns) - len(row))
+        if set(row[:width]) <= _EMPTY_CELLS:  # most of the sheet: prepared rows nobody filled
+            continue
+        values = list(row[:width]) + [None] * (width - len(row))
         if all(_is_blank(v) for v in values):
             continue
         raw = {spec.code: value for spec, value in zip(SERVICE_FIELDS, values, strict=True)}
@@ -354,6 +398,10 @@ def read_self_report(
         }
     except Exception:  # calamine raises several private error types for damaged files
         report.problems.append(make_problem("corrupt", file=file_name))
+        return report
+    damaged = find_damaged_part(data, read_sheets=tuple(name for name, rows in sheets.items() if rows is not None))
+    if damaged is not None:
+        report.problems.append(make_problem("corrupt", file=file_name, seen=damaged))
         return report
     meta = sheets[layout.META_SHEET]
     report.template_version = str(meta[0][1]) if meta and len(meta[0]) > 1 else None

@@ -46,6 +46,20 @@ class IngestOutcome:
         }
 
 
+_FIND_EXISTING = (
+    select(Submission.id, Submission.sha256, Submission.content_sha256, Submission.status)
+    .where(
+        or_(
+            Submission.sha256 == bindparam("sha256"),
+            and_(
+                Submission.agency_code == bindparam("agency"),
+                Submission.period_code == bindparam("period"),
+                Submission.status != "superseded",
+            ),
+        )
+    )
+    .with_for_update()
+)
 _SUPERSEDE = update(Submission).where(Submission.id == bindparam("previous_id")).values(status="superseded")
 _INSERT_SUBMISSION = insert(Submission).returning(Submission.id)
 
@@ -59,20 +73,7 @@ class _Existing:
 
 def _find_existing(connection: Connection, report: ParsedReport, agency: str, period: str) -> _Existing:
     """The submission with these bytes, and the current one for this agency and period (locked)."""
-    rows = connection.execute(
-        select(Submission.id, Submission.sha256, Submission.content_sha256, Submission.status)
-        .where(
-            or_(
-                Submission.sha256 == report.sha256,
-                and_(
-                    Submission.agency_code == agency,
-                    Submission.period_code == period,
-                    Submission.status != "superseded",
-                ),
-            )
-        )
-        .with_for_update()
-    ).all()
+    rows = connection.execute(_FIND_EXISTING, {"sha256": report.sha256, "agency": agency, "period": period}).all()
     same = next((r.id for r in rows if r.sha256 == report.sha256), None)
     current = next((r for r in rows if r.status != "superseded"), None)
     return _Existing(same, current.id if current else None, current.content_sha256 if current else None)

@@ -212,6 +212,11 @@ def parse_jalali_date(value: object) -> dt.date | None:
         return value
     if not isinstance(value, str):
         raise ParseError("jalali_date", value)
+    return _parse_jalali_text(value)
+
+
+@lru_cache(maxsize=8192)
+def _parse_jalali_text(value: str) -> dt.date | None:
     text = normalize_text(value)
     if not text:
         return None

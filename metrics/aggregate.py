@@ -44,38 +44,42 @@ class Aggregated(NamedTuple):
     reason: npt.NDArray[np.int8]
 
 
-def _prepare(values: npt.ArrayLike, weights: npt.ArrayLike) -> tuple[FloatArray, FloatArray, npt.NDArray[np.bool_]]:
-    """Values, and weights broadcast to them with missing components weighted 0, and the present mask."""
+class _Prepared(NamedTuple):
+    value: FloatArray  # as given, NaN where missing
+    filled: FloatArray  # missing components as 0, to be multiplied by their 0 weight
+    live: FloatArray  # weights broadcast to the values, 0 where the component is missing
+    present: npt.NDArray[np.bool_]
+    total: FloatArray  # sum of live weights per row
+
+
+def _prepare(values: npt.ArrayLike, weights: npt.ArrayLike) -> _Prepared:
+    """Values and weights, with the weight of every missing component set to 0 (the renormalisation)."""
     value = np.asarray(values, dtype=np.float64)
     if value.ndim == 0 or value.shape[-1] == 0:
         raise ValueError("aggregation needs at least one component in the last axis")
-    weight = np.broadcast_to(np.asarray(weights, dtype=np.float64), value.shape)
+    weight = np.asarray(weights, dtype=np.float64)
     if np.any(weight < 0) or np.any(np.isnan(weight)):
         raise ValueError("weights must be non-negative numbers")
     present = ~np.isnan(value)
     live = np.where(present, weight, 0.0)
-    return value, live, present
+    return _Prepared(value, np.where(present, value, 0.0), live, present, live.sum(axis=-1))
 
 
-def _finish(
-    mean: FloatArray, value: FloatArray, live: FloatArray, present: npt.NDArray[np.bool_], min_coverage: float
-) -> Aggregated:
+def _finish(mean: FloatArray, prepared: _Prepared, min_coverage: float) -> Aggregated:
     """Blank out rows with no usable weight or too little coverage, recording the reason."""
     # Every weighted mean lies between the smallest and largest component; clipping to that range only
     # removes rounding (exp(log(100)) is 100.00000000000001), so a 0–100 score stays within 0–100.
-    low = np.min(np.where(present & (live > 0), value, np.inf), axis=-1)
-    high = np.max(np.where(present & (live > 0), value, -np.inf), axis=-1)
-    mean = np.clip(mean, np.minimum(low, high), np.maximum(low, high))
-    reported = present.sum(axis=-1)
-    coverage = reported / present.shape[-1]
-    no_weight = live.sum(axis=-1) <= 0
-    too_few = (coverage < min_coverage) & ~no_weight
-    reason = np.full(mean.shape, REASON_OK, dtype=np.int8)
-    reason = np.where(np.isnan(mean) & ~no_weight, REASON_NEGATIVE, reason)
-    reason = np.where(too_few, REASON_LOW_COVERAGE, reason)
+    low = np.fmin.reduce(prepared.value, axis=-1)
+    high = np.fmax.reduce(prepared.value, axis=-1)
+    mean = np.clip(mean, low, high)
+    reported = prepared.present.sum(axis=-1)
+    coverage = reported / prepared.present.shape[-1]
+    no_weight = prepared.total <= 0
+    reason = np.where(np.isnan(mean), REASON_NEGATIVE, REASON_OK)
+    reason = np.where(coverage < min_coverage, REASON_LOW_COVERAGE, reason)
     reason = np.where(no_weight, REASON_NO_DATA, reason).astype(np.int8)
     values = np.where(reason == REASON_OK, mean, np.nan)
-    return Aggregated(values, coverage, reported, present.shape[-1], reason)
+    return Aggregated(values, coverage, reported, prepared.present.shape[-1], reason)
 
 
 def weighted_arithmetic(values: npt.ArrayLike, weights: npt.ArrayLike, *, min_coverage: float = 0.0) -> Aggregated:
@@ -84,11 +88,14 @@ def weighted_arithmetic(values: npt.ArrayLike, weights: npt.ArrayLike, *, min_co
     >>> weighted_arithmetic([[50.0, 100.0, np.nan]], [1.0, 3.0, 4.0]).values.tolist()
     [87.5]
     """
-    value, live, present = _prepare(values, weights)
-    total = live.sum(axis=-1)
+    prepared = _prepare(values, weights)
     with np.errstate(divide="ignore", invalid="ignore"):
-        mean = np.where(live > 0, live * np.nan_to_num(value), 0.0).sum(axis=-1) / total
-    return _finish(mean, value, live, present, min_coverage)
+        mean = np.einsum("...k,...k->...", prepared.live, prepared.filled) / prepared.total
+    return _finish(mean, prepared, min_coverage)
+
+
+def _has_negative(prepared: _Prepared) -> npt.NDArray[np.bool_]:
+    return np.any((prepared.live > 0) & (prepared.filled < 0), axis=-1)
 
 
 def weighted_geometric(values: npt.ArrayLike, weights: npt.ArrayLike, *, min_coverage: float = 0.0) -> Aggregated:
@@ -99,13 +106,12 @@ def weighted_geometric(values: npt.ArrayLike, weights: npt.ArrayLike, *, min_cov
     >>> weighted_geometric([[25.0, 100.0]], [1.0, 1.0]).values.round(6).tolist()
     [50.0]
     """
-    value, live, present = _prepare(values, weights)
-    negative = np.any((live > 0) & (value < 0), axis=-1)
-    total = live.sum(axis=-1)
+    prepared = _prepare(values, weights)
+    live = prepared.live
     with np.errstate(divide="ignore", invalid="ignore"):
-        logs = np.where(live > 0, live * np.log(np.where(live > 0, np.fmax(value, 0.0), 1.0)), 0.0)
-        mean = np.exp(logs.sum(axis=-1) / total)
-    return _finish(np.where(negative, np.nan, mean), value, live, present, min_coverage)
+        logs = np.log(np.where(live > 0, np.fmax(prepared.filled, 0.0), 1.0))
+        mean = np.exp(np.einsum("...k,...k->...", live, np.where(live > 0, logs, 0.0)) / prepared.total)
+    return _finish(np.where(_has_negative(prepared), np.nan, mean), prepared, min_coverage)
 
 
 def weighted_harmonic(values: npt.ArrayLike, weights: npt.ArrayLike, *, min_coverage: float = 0.0) -> Aggregated:
@@ -114,13 +120,12 @@ def weighted_harmonic(values: npt.ArrayLike, weights: npt.ArrayLike, *, min_cove
     >>> weighted_harmonic([[20.0, 60.0, np.nan]], [1.0, 1.0, 5.0]).values.round(6).tolist()
     [30.0]
     """
-    value, live, present = _prepare(values, weights)
-    negative = np.any((live > 0) & (value < 0), axis=-1)
-    total = live.sum(axis=-1)
+    prepared = _prepare(values, weights)
+    live = prepared.live
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        inverse = np.where(live > 0, live / np.where(live > 0, value, 1.0), 0.0).sum(axis=-1)
-        mean = np.where(np.isinf(inverse), 0.0, total / inverse)
-    return _finish(np.where(negative, np.nan, mean), value, live, present, min_coverage)
+        inverse = np.where(live > 0, live / np.where(live > 0, prepared.filled, 1.0), 0.0).sum(axis=-1)
+        mean = np.where(np.isinf(inverse), 0.0, prepared.total / inverse)
+    return _finish(np.where(_has_negative(prepared), np.nan, mean), prepared, min_coverage)
 
 
 AGGREGATORS: dict[str, Callable[..., Aggregated]] = {

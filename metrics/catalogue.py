@@ -35,7 +35,6 @@ InputSource = Literal["report", "log"]
 Normalisation = Literal["distance_to_target", "min_max", "z_score", "goalposts", "rank", "none"]
 Aggregation = Literal["arithmetic", "geometric", "harmonic"]
 MissingTreatment = Literal["missing", "zero", "carry_forward"]
-Status = Literal["ahead", "on_track", "behind", "off_track"]
 
 
 class _Declared(BaseModel):

@@ -46,7 +46,7 @@ def distance_to_target(
     value, start, goal = np.broadcast_arrays(_floats(values), _floats(baseline), _floats(target))
     required = direction * (goal - start)
     made = direction * (value - start)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         share = np.where(required > 0, made / np.where(required > 0, required, 1.0), np.nan)
     met = np.where(direction * (value - goal) >= 0, 1.0, 0.0)
     share = np.where(required > 0, share, met)
@@ -74,7 +74,8 @@ def goalposts(
     value, low, high = np.broadcast_arrays(_floats(values), _floats(lower), _floats(upper))
     if np.any(high <= low):
         raise ValueError("goalposts need lower < upper")
-    share = np.clip((value - low) / (high - low), 0.0, 1.0)
+    with np.errstate(over="ignore"):  # a huge value over a tiny span is just "past the upper goalpost"
+        share = np.clip((value - low) / (high - low), 0.0, 1.0)
     return scale * (share if direction == 1 else 1.0 - share) + 0.0
 
 
@@ -95,7 +96,7 @@ def min_max(values: ArrayLike, *, direction: Direction = 1, axis: int = 0, scale
     low = np.min(np.where(present, value, np.inf), axis=axis, keepdims=True)
     high = np.max(np.where(present, value, -np.inf), axis=axis, keepdims=True)
     spread = high - low
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         share = np.where(spread > 0, (value - low) / np.where(spread > 0, spread, 1.0), 1.0)
     share = np.clip(share, 0.0, 1.0)
     if direction == -1:
@@ -118,7 +119,7 @@ def z_score(values: ArrayLike, *, direction: Direction = 1, axis: int = 0, ddof:
     varies = np.max(np.where(present, value, -np.inf), axis=axis, keepdims=True) > np.min(
         np.where(present, value, np.inf), axis=axis, keepdims=True
     )
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         mean = np.where(present, value, 0.0).sum(axis=axis, keepdims=True) / count
         squares = np.where(present, (value - mean) ** 2, 0.0).sum(axis=axis, keepdims=True)
         sd = np.sqrt(squares / (count - ddof))
@@ -146,7 +147,7 @@ def rank(values: ArrayLike, *, direction: Direction = 1, axis: int = 0, scale: f
         return value.copy()
     ordinal = _rank_along(value, axis=axis, method="average", ascending=direction == 1)
     count = (~np.isnan(value)).sum(axis=axis, keepdims=True)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         share = np.where(count > 1, (ordinal - 1.0) / (count - 1.0), 1.0)
     return np.where(np.isnan(value), np.nan, scale * share)
 

@@ -56,7 +56,7 @@ def path_targets(
     )
     after = np.searchsorted(knot_years, start_year, side="right").clip(max=len(knot_years) - 1)
     next_year, next_value = knot_years[after], knot_values[after]
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         share = (when - start_year) / (next_year - start_year)
     first_leg = start_value + share * (next_value - start_value)
     later = np.interp(when, knot_years, knot_values)
@@ -85,7 +85,7 @@ def achievement(
     )
     required = direction * (goal - start)
     made = direction * (now - start)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         ratio = made / np.where(required > 0, required, 1.0)
     held = np.where(direction * (now - goal) >= 0, 1.0, 0.0)
     result = np.where(required > 0, ratio, held)
@@ -117,7 +117,7 @@ def trend_slope(years: npt.ArrayLike, values: npt.ArrayLike, *, as_of_year: int,
     in_window = (year <= as_of_year) & (year > as_of_year - window)
     used = ~np.isnan(value) & in_window
     count = used.sum(axis=-1)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         mean_year = np.where(used, year, 0.0).sum(axis=-1) / count
         mean_value = np.where(used, value, 0.0).sum(axis=-1) / count
         dx = np.where(used, year - mean_year[:, None], 0.0)
@@ -199,7 +199,7 @@ def year_reached(
     )
     gap = direction * (target_value - now)
     speed = direction * pace
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         years_needed = np.ceil(gap / np.where(speed > 0, speed, 1.0) - 1e-9)
     reached = np.where(gap <= 0, when, np.where(speed > 0, when + years_needed, np.nan))
     return np.where(np.isnan(now) | np.isnan(when), np.nan, reached)
