@@ -17,6 +17,7 @@ from sqlalchemy import Engine, create_engine, text
 
 from store.engine import create_store_engine, upgrade_store
 
+
 def pytest_configure(config: pytest.Config) -> None:
     """Tests never write to the user's real data folder or store."""
     scratch = Path(tempfile.mkdtemp(prefix="egov-tests-"))
@@ -39,7 +40,7 @@ def _postgres_problem() -> str | None:
     return None
 
 
-_PG_PROBLEM: str | None | bool = False
+_PG_PROBLEM: str | bool | None = False
 
 
 def require_postgres() -> None:

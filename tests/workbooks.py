@@ -84,7 +84,9 @@ def write_filled_report(
 ) -> Path:
     """Write the product's template for ``agency`` and ``period``, then type values into it."""
     write_template(path, agency_code=agency, agency_name=AGENCY_NAME, period=period)
-    fill_report(path, form=TYPED_FORM if form is None else form, services=TYPED_SERVICES if services is None else services)
+    fill_report(
+        path, form=TYPED_FORM if form is None else form, services=TYPED_SERVICES if services is None else services
+    )
     return path
 
 
