@@ -6,7 +6,7 @@ import json
 import os
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
 from rich.console import Console
@@ -14,6 +14,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from store.settings import get_settings
+
+if TYPE_CHECKING:
+    from metrics.export import ExportFormat
 
 app = typer.Typer(help="E-government scorecard: agencies scored against the development plan.", no_args_is_help=True)
 db_app = typer.Typer(help="The SQL store: migrations and reference data.", no_args_is_help=True)
@@ -176,6 +179,63 @@ def demo(
     console.print(f"demo: {len(reports)} workbooks in {folder} ({summary}) in {time.perf_counter() - started:.1f} s")
     if counts.get("rejected"):
         raise typer.Exit(1)
+
+
+def _text(value: object, template: str = "{}") -> str:
+    """A cell for a Rich table: empty for missing values."""
+    import pandas as pd
+
+    return "" if value is None or bool(pd.isna(value)) else template.format(value)
+
+
+@app.command("score")
+def score(
+    period: Annotated[int, typer.Option("--period", help="Plan year to score, e.g. 1393.")],
+    province: Annotated[str | None, typer.Option(help="Only this province, e.g. QM.")] = None,
+    scope: Annotated[str, typer.Option(help="Rank within: province, county or sector.")] = "province",
+    top: Annotated[int, typer.Option(help="Show this many rows (0: all).")] = 0,
+) -> None:
+    """Print the ranking of agencies for one year, with scores, statuses and rank changes."""
+    import pandas as pd
+
+    from metrics import api
+
+    table = api.ranks(period, scope=scope, province=province.upper() if province else None)
+    if top:
+        table = table.head(top)
+    spec = api.default_spec()
+    out = Table(title=f"{period} · {spec.plan} · {spec.catalogue_version} · rank within {scope}")
+    for column in ("rank", "±", "agency", "name", "score", "ahead", "on track", "behind", "off track", "note"):
+        out.add_column(column, overflow="fold", no_wrap=column in ("agency", "score"))
+    for code, row in table.iterrows():
+        change = row["rank_change"]
+        out.add_row(
+            _text(row["rank"]),
+            "" if pd.isna(change) else f"{change:+d}" if change else "0",
+            str(code),
+            row["name_fa"],
+            _text(row["index_score"], "{:.1f}"),
+            *(_text(row[f"{status}_count"]) for status in api.STATUSES),
+            _text(row["not_scored_reason"]),
+        )
+    console.print(out)
+
+
+@app.command("export")
+def export(
+    output: Annotated[Path, typer.Option("-o", "--output", help="File (xlsx) or folder (csv, parquet) to write.")],
+    period: Annotated[int, typer.Option("--period", help="Plan year to export, e.g. 1393.")],
+    fmt: Annotated[str, typer.Option("--format", help="xlsx, csv or parquet.")] = "xlsx",
+) -> None:
+    """Write scores, indicator results, ranks and inputs with a data dictionary (xlsx, csv or parquet)."""
+    from metrics.export import export_scores
+
+    if fmt not in ("xlsx", "csv", "parquet"):
+        err_console.print(f"[red]قالب نامعتبر - unknown format:[/] {fmt} (xlsx, csv or parquet)")
+        raise typer.Exit(2)
+    written = export_scores(output, year=period, fmt=cast("ExportFormat", fmt))
+    for path in written:
+        console.print(f"written: {path}")
 
 
 @app.command("serve")

@@ -211,6 +211,10 @@ class ScoringDefaults(_Declared):
     # Scores are rounded to this many decimals before ranking, so published-equal scores tie.
     rank_decimals: int | None = Field(default=6, ge=0)
     status_bands: StatusBands = StatusBands()
+    # An agency is at a maturity stage when at least this share of its services is at that level or above.
+    maturity_threshold: float = Field(default=0.5, gt=0, le=1)
+    # Claimed minus observed share (percentage points) from which services exist "only on paper".
+    paper_gap_points: float = Field(default=30.0, gt=0)
 
 
 class LogKpi(_Declared):

@@ -1,0 +1,1 @@
+"""Page bodies: one module per page, each a ``layout(lang=..., **state)`` builder and its callbacks."""

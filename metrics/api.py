@@ -1,0 +1,284 @@
+"""The one read door to the scores: plain functions returning DataFrames.
+
+The dashboard's callbacks and the analysts' notebooks call these same functions, so a number on
+the wall and a number in a notebook are the same number. Each takes an optional ``engine`` (the
+configured store by default) and an optional ``spec`` (the catalogue's defaults), and results are
+cached per (store, data version, spec, year): nothing is recomputed until a new report lands.
+
+>>> from metrics import api
+>>> api.default_spec().catalogue_version
+'fifth-plan/1'
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy import Engine, func, select
+
+from metrics import data
+from metrics.catalogue import Catalogue, default_catalogue, load_catalogue
+from metrics.maturity import STAGE_NAMES, agency_maturity, group_maturity
+from metrics.score import STATUSES, ScoreResult, ScoringSpec, score_agencies
+from store.engine import open_store
+from store.models import Event
+
+__all__ = [
+    "STATUSES",
+    "ScoringSpec",
+    "agencies",
+    "catalogue",
+    "claimed_vs_observed",
+    "completeness",
+    "default_spec",
+    "honours_and_laggards",
+    "indicator_scores",
+    "maturity",
+    "province_maturity",
+    "ranks",
+    "score_result",
+    "scores",
+    "submissions",
+    "trajectory",
+]
+
+_CACHE: OrderedDict[tuple[str, int, str, int], ScoreResult] = OrderedDict()
+_CACHE_SIZE = 32
+
+
+def _engine(engine: Engine | None) -> Engine:
+    return engine if engine is not None else open_store()
+
+
+@lru_cache(maxsize=8)
+def _catalogue_at(path: str | None) -> Catalogue:
+    return default_catalogue() if path is None else load_catalogue(Path(path))
+
+
+def catalogue(path: str | Path | None = None) -> Catalogue:
+    """The indicator catalogue (the Fifth Plan's by default; any catalogue file by path).
+
+    >>> catalogue().plan.target_year
+    1394
+    """
+    return _catalogue_at(None if path is None else str(path))
+
+
+def default_spec(cat: Catalogue | None = None) -> ScoringSpec:
+    """The catalogue's default scoring choices; change one with ``spec.replace(normalisation="min_max")``.
+
+    >>> default_spec().replace(aggregation="geometric").aggregation
+    'geometric'
+    """
+    return ScoringSpec.default_for(cat or catalogue())
+
+
+def data_version(engine: Engine | None = None) -> int:
+    """Changes whenever reported data changes (every store writes an event): the cache key."""
+    with _engine(engine).connect() as connection:
+        return int(connection.scalar(select(func.coalesce(func.max(Event.id), 0))) or 0)
+
+
+def score_result(
+    year: int, *, spec: ScoringSpec | None = None, engine: Engine | None = None, cat: Catalogue | None = None
+) -> ScoreResult:
+    """The whole scoring of ``year`` (agencies, groups, indicators), cached per data version and spec."""
+    engine = _engine(engine)
+    cat = cat or catalogue()
+    spec = spec or default_spec(cat)
+    if spec.catalogue_version != cat.version:
+        raise ValueError(f"spec is for catalogue {spec.catalogue_version}, not {cat.version}")
+    key = (engine.url.render_as_string(hide_password=False), data_version(engine), spec.fingerprint(), year)
+    if key in _CACHE:
+        _CACHE.move_to_end(key)
+        return _CACHE[key]
+    result = score_agencies(cat, data.reported_values_frame(engine), data.agencies_frame(engine), year=year, spec=spec)
+    _CACHE[key] = result
+    while len(_CACHE) > _CACHE_SIZE:
+        _CACHE.popitem(last=False)
+    return result
+
+
+def agencies(engine: Engine | None = None) -> pd.DataFrame:
+    """Every agency with its province, county, district and sector (names in Persian and English)."""
+    return data.agencies_frame(_engine(engine))
+
+
+def scores(
+    year: int,
+    *,
+    province: str | None = None,
+    spec: ScoringSpec | None = None,
+    engine: Engine | None = None,
+) -> pd.DataFrame:
+    """One row per agency: index score, pillar scores, coverage, status counts, ranks and their change.
+
+    Columns ``rank_province``, ``rank_county``, ``rank_sector`` are competition ranks ("1224");
+    ``rank_change`` is the previous year's provincial rank minus this year's (positive = moved up).
+    Unscored agencies have no rank and say why in ``not_scored_reason``. ``frame.attrs`` holds the
+    plan, catalogue version and the full scoring spec.
+    """
+    result = score_result(year, spec=spec, engine=engine)
+    table = result.agencies.join(result.groups.drop(columns=[catalogue().root.code]).add_prefix("pillar_"))
+    previous = _previous_ranks(year, spec=spec, engine=engine)
+    table["previous_rank_province"] = previous.reindex(table.index).astype("Int64")
+    table["rank_change"] = (table["previous_rank_province"] - table["rank_province"]).astype("Int64")
+    table["year"] = year
+    table["plan"] = result.spec.plan
+    table["catalogue_version"] = result.spec.catalogue_version
+    table["spec_fingerprint"] = result.spec.fingerprint()
+    if province is not None:
+        table = table[table["province_code"] == province]
+    table.attrs["spec"] = result.spec.model_dump()
+    return table.sort_values(["province_code", "rank_province", "index_score"], na_position="last")
+
+
+def _previous_ranks(year: int, *, spec: ScoringSpec | None, engine: Engine | None) -> pd.Series:
+    if year - 1 < catalogue().plan.first_year:
+        return pd.Series(dtype="Int64")
+    return score_result(year - 1, spec=spec, engine=engine).agencies["rank_province"]
+
+
+def ranks(
+    year: int,
+    *,
+    scope: str = "province",
+    province: str | None = None,
+    spec: ScoringSpec | None = None,
+    engine: Engine | None = None,
+) -> pd.DataFrame:
+    """The ranking table for one scope (province, county or sector), best first, with the change."""
+    if scope not in ("province", "county", "sector"):
+        raise ValueError(f"scope must be province, county or sector, not {scope!r}")
+    table = scores(year, province=province, spec=spec, engine=engine)
+    columns = [
+        "name_fa",
+        "name_en",
+        "province_code",
+        "county_code",
+        "sector_code",
+        f"rank_{scope}",
+        "index_score",
+        "rank_change",
+        "scored",
+        "not_scored_reason",
+        *[f"{status}_count" for status in STATUSES],
+    ]
+    return table[columns].rename(columns={f"rank_{scope}": "rank"}).sort_values("rank", na_position="last")
+
+
+def indicator_scores(
+    year: int, *, agency: str | None = None, spec: ScoringSpec | None = None, engine: Engine | None = None
+) -> pd.DataFrame:
+    """One row per agency × indicator: value, 0–100 score, the path's target for the year,
+    achievement, status, trend slope, the value projected for the target year, the year the
+    target would be reached at the current pace, and whether the value was imputed."""
+    table = score_result(year, spec=spec, engine=engine).indicators
+    if agency is not None:
+        table = table[table["agency_code"] == agency]
+    names = pd.DataFrame(
+        [(i.code, i.parent, i.name_fa, i.name_en, i.unit) for i in catalogue().indicators],
+        columns=["indicator", "pillar", "indicator_fa", "indicator_en", "unit"],
+    )
+    return table.merge(names, on="indicator", how="left")
+
+
+def trajectory(agency: str, *, engine: Engine | None = None) -> pd.DataFrame:
+    """Every indicator of one agency, year by year: its value and the path's target for that year."""
+    cat = catalogue()
+    frames = []
+    for year in range(cat.plan.first_year, cat.plan.target_year + 1):
+        table = indicator_scores(year, agency=agency, engine=engine)
+        frames.append(
+            table[["indicator", "indicator_fa", "indicator_en", "value", "period_target", "status"]].assign(year=year)
+        )
+    return pd.concat(frames, ignore_index=True)
+
+
+def maturity(year: int, *, engine: Engine | None = None) -> pd.DataFrame:
+    """Each agency's maturity stage for ``year`` from its reported services' levels."""
+    engine = _engine(engine)
+    cat = catalogue()
+    reported = data.reported_values_frame(engine)
+    this_year = (
+        reported.xs(year, level="year") if year in reported.index.get_level_values("year") else reported.iloc[0:0]
+    )
+    frame = agency_maturity(cat, this_year.reindex(data.agencies_frame(engine).index))
+    frame["stage_fa"] = frame["stage"].map(lambda s: STAGE_NAMES.get(s, (None, None))[0] if s else None)
+    frame["stage_en"] = frame["stage"].map(lambda s: STAGE_NAMES.get(s, (None, None))[1] if s else None)
+    return frame
+
+
+def province_maturity(year: int, *, engine: Engine | None = None) -> pd.DataFrame:
+    """The maturity stage of each province as a whole (its agencies' services summed)."""
+    engine = _engine(engine)
+    stages = maturity(year, engine=engine)
+    provinces = data.agencies_frame(engine)["province_code"]
+    frame = group_maturity(catalogue(), stages, provinces)
+    frame["stage_en"] = frame["stage"].map(lambda s: STAGE_NAMES.get(s, (None, None))[1] if s else None)
+    return frame
+
+
+def submissions(*, current_only: bool = True, engine: Engine | None = None) -> pd.DataFrame:
+    """Submissions (by default the one that counts per agency and period), with status and history links."""
+    return data.submissions_frame(_engine(engine), current_only=current_only)
+
+
+def completeness(*, engine: Engine | None = None) -> pd.DataFrame:
+    """Agency × plan year: ``reported``, ``late`` (after the period's deadline) or ``missing``."""
+    engine = _engine(engine)
+    cat = catalogue()
+    years = list(range(cat.plan.first_year, cat.plan.target_year + 1))
+    agencies_index = data.agencies_frame(engine).index
+    subs = data.submissions_frame(engine)
+    subs = subs[subs["period_kind"] == "year"]
+    deadlines = data.periods_frame(engine).set_index("period_code")["deadline"]
+    subs = subs.assign(deadline=subs["period_code"].map(deadlines))
+    late = subs["deadline"].notna() & (pd.to_datetime(subs["submitted_at"]).dt.date > subs["deadline"])
+    subs = subs.assign(state=late.map({True: "late", False: "reported"}))
+    matrix = subs.pivot_table(index="agency_code", columns="year", values="state", aggfunc="first")
+    return matrix.reindex(index=agencies_index, columns=years).fillna("missing")
+
+
+def honours_and_laggards(
+    year: int,
+    *,
+    province: str | None = None,
+    top_n: int = 5,
+    off_track_at_least: int = 3,
+    spec: ScoringSpec | None = None,
+    engine: Engine | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Agencies to honour (the top ``top_n`` by provincial rank, ties included) and those that lag
+    (off track on ``off_track_at_least`` or more indicators), as lists the governor's office acts on."""
+    table = scores(year, province=province, spec=spec, engine=engine)
+    columns = ["name_fa", "name_en", "province_code", "index_score", "rank_province", "off_track_count"]
+    honours = table[table["rank_province"].notna() & (table["rank_province"] <= top_n)][columns]
+    laggards = table[table["off_track_count"] >= off_track_at_least][columns]
+    return honours.sort_values(["province_code", "rank_province"]), laggards.sort_values(
+        ["off_track_count", "index_score"], ascending=[False, True]
+    )
+
+
+def claimed_vs_observed(year: int, *, engine: Engine | None = None) -> pd.DataFrame:
+    """What each agency's report claims against what its service logs show.
+
+    Claimed: share of services at transactional level or above, share of processes done
+    electronically. Observed (digital take-up, completed online transactions) comes from service
+    logs; until logs are loaded ``observed_source`` says so and the gap stays missing, not zero.
+    """
+    table = indicator_scores(year, engine=engine)
+    claimed = table.pivot_table(index="agency_code", columns="indicator", values="value", dropna=False)
+    frame = pd.DataFrame(index=agencies(engine).index)
+    frame["claimed_transactional_pct"] = claimed.get("e_services_transactional_pct")
+    frame["claimed_processes_pct"] = claimed.get("electronic_processes_pct")
+    frame["observed_digital_takeup_pct"] = claimed.get("digital_takeup_pct")
+    frame["observed_completion_rate_pct"] = claimed.get("completion_rate_pct")
+    frame["gap_pct"] = frame["claimed_transactional_pct"] - frame["observed_digital_takeup_pct"]
+    has_logs = frame["observed_digital_takeup_pct"].notna()
+    frame["observed_source"] = has_logs.map({True: "service logs", False: "no service logs loaded"})
+    frame["only_on_paper"] = (frame["gap_pct"] >= catalogue().scoring.paper_gap_points).where(has_logs)
+    return frame
