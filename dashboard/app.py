@@ -1,17 +1,75 @@
-"""The Dash app. For now a placeholder that shows what the store holds (the dashboard issue follows)."""
+"""The Dash app: the shell, the pages in ``dashboard/pages/``, their callbacks, and the store they read.
+
+``create_app()`` with no arguments serves the configured store (``egov serve``); tests pass their own
+engine and upload limit. Every asset is served by the app itself (``serve_locally``, fonts in
+``assets/fonts``): it runs on an office intranet with no internet.
+"""
 
 from __future__ import annotations
 
-from dash import Dash, html
+from pathlib import Path
+from typing import Any
+
+from dash import Dash
+from flask import has_request_context, request
+from sqlalchemy import Engine
+
+from dashboard import layout as shell
+from dashboard.data import ENGINE_CONFIG_KEY
+from dashboard.i18n import direction, normalise_lang, t
+from dashboard.views import reporting, upload
+
+HERE = Path(__file__).resolve().parent
+HTML_OPEN_FA = '<html lang="fa" dir="rtl">'
+
+INDEX_STRING = f"""<!DOCTYPE html>
+{HTML_OPEN_FA}
+    <head>
+        {{%metas%}}
+        <title>{{%title%}}</title>
+        {{%favicon%}}
+        {{%css%}}
+    </head>
+    <body>
+        {{%app_entry%}}
+        <footer>
+            {{%config%}}
+            {{%scripts%}}
+            {{%renderer%}}
+        </footer>
+    </body>
+</html>"""
 
 
-def create_app() -> Dash:
-    app = Dash(__name__, title="کارنامه دولت الکترونیک - E-government scorecard", serve_locally=True)
-    app.index_string = app.index_string.replace("<html>", '<html lang="fa" dir="rtl">')
-    app.layout = html.Main(
-        [
-            html.H1("کارنامه دولت الکترونیک"),
-            html.P("E-government scorecard"),
-        ]
+class ScorecardDash(Dash):
+    """Dash whose first HTML already carries the URL's language and direction (before any script runs)."""
+
+    def interpolate_index(self, **kwargs: Any) -> str:
+        page = super().interpolate_index(**kwargs)
+        lang = normalise_lang(request.args.get("lang")) if has_request_context() else "fa"
+        if lang == "fa":
+            return page
+        return page.replace(HTML_OPEN_FA, f'<html lang="{lang}" dir="{direction(lang)}">', 1)
+
+
+def create_app(*, engine: Engine | None = None, max_upload_bytes: int | None = None) -> Dash:
+    """The dashboard; ``engine`` replaces the configured store, ``max_upload_bytes`` the settings' limit."""
+    app = ScorecardDash(
+        __name__,
+        use_pages=True,
+        pages_folder=str(HERE / "pages"),
+        assets_folder=str(HERE / "assets"),
+        serve_locally=True,
+        title=f"{t('product.name', 'fa')} – {t('product.name', 'en')}",
+        update_title=None,
     )
+    app.index_string = INDEX_STRING
+    if engine is not None:
+        app.server.config[ENGINE_CONFIG_KEY] = engine
+    if max_upload_bytes is not None:
+        app.server.config[upload.MAX_BYTES_CONFIG_KEY] = max_upload_bytes
+    app.layout = shell.shell_layout
+    shell.register_shell_callbacks(app)
+    reporting.register_callbacks(app)
+    upload.register_callbacks(app)
     return app

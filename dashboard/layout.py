@@ -16,7 +16,7 @@ from dash import Dash, Input, Output, dcc, html
 
 from dashboard import ids
 from dashboard.i18n import LANGS, Lang, direction, normalise_lang, t
-from dashboard.urls import href, lang_of, query_params, with_lang
+from dashboard.urls import href, lang_of, with_lang
 
 FONT_STACK = "Vazirmatn, Tahoma, sans-serif"
 
@@ -52,14 +52,13 @@ def shell_texts(pathname: str | None, search: str | None) -> dict[str, Any]:
     """
     lang = lang_of(search)
     other: Lang = "en" if lang == "fa" else "fa"
-    kept = {key: value for key, value in query_params(search).items() if key == "lang"}
     return {
         "lang": lang,
         "direction": direction(lang),
         "product_name": t("product.name", lang),
         "product_name_other": t("product.name", other),
         "lang_hrefs": {code: f"{pathname or '/'}{with_lang(search, code)}" for code in LANGS},
-        "nav": {page.key: {"label": t(f"page.{page.key}", lang), "href": href(page.path, **kept)} for page in NAV_PAGES},
+        "nav": {page.key: {"label": t(f"page.{page.key}", lang), "href": href(page.path, lang)} for page in NAV_PAGES},
     }
 
 
