@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from bench import ingest_demo
+from bench import ingest_demo, score_nation
 
-BENCHMARKS = {"ingest-demo": ingest_demo.run}
+BENCHMARKS = {"ingest-demo": ingest_demo.run, "score-nation": score_nation.run}
 
 
 def main() -> None:

@@ -44,7 +44,7 @@ INDEX_STRING = f"""<!DOCTYPE html>
 class ScorecardDash(Dash):
     """Dash whose first HTML already carries the URL's language and direction (before any script runs)."""
 
-    def interpolate_index(self, **kwargs: Any) -> str:
+    def interpolate_index(self, **kwargs: Any) -> Any:  # type: ignore[override]  # same keywords, passed on
         page = super().interpolate_index(**kwargs)
         lang = normalise_lang(request.args.get("lang")) if has_request_context() else "fa"
         if lang == "fa":
@@ -61,7 +61,7 @@ def create_app(*, engine: Engine | None = None, max_upload_bytes: int | None = N
         assets_folder=str(HERE / "assets"),
         serve_locally=True,
         title=f"{t('product.name', 'fa')} – {t('product.name', 'en')}",
-        update_title=None,
+        update_title="",
     )
     app.index_string = INDEX_STRING
     if engine is not None:

@@ -19,5 +19,5 @@ def current_engine() -> Engine:
     if has_app_context():
         engine = current_app.config.get(ENGINE_CONFIG_KEY)
         if engine is not None:
-            return engine  # type: ignore[no-any-return]
+            return engine
     return open_store()

@@ -78,12 +78,18 @@ TEXT: dict[str, dict[Lang, str]] = {
     "direction.down": {"fa": "↓ کمتر بهتر", "en": "↓ lower is better"},
     "unit.percent": {"fa": "درصد", "en": "percent"},
     "unit.points": {"fa": "امتیاز", "en": "points"},
-    "formula.ratio": {"fa": "{numerator} تقسیم بر {denominator}، ضرب در {scale}", "en": "{numerator} divided by {denominator}, times {scale}"},
+    "formula.ratio": {
+        "fa": "{numerator} تقسیم بر {denominator}، ضرب در {scale}",
+        "en": "{numerator} divided by {denominator}, times {scale}",
+    },
     "formula.share_of_sum": {
         "fa": "{part} تقسیم بر مجموع {parts}، ضرب در {scale}",
         "en": "{part} divided by the sum of {parts}, times {scale}",
     },
-    "formula.boolean": {"fa": "اگر {field} بله باشد {scale}، وگرنه صفر", "en": "{scale} if {field} is yes, otherwise 0"},
+    "formula.boolean": {
+        "fa": "اگر {field} بله باشد {scale}، وگرنه صفر",
+        "en": "{scale} if {field} is yes, otherwise 0",
+    },
     "formula.level_score": {
         "fa": "میانگین امتیاز سطح خدمات ({levels}) روی همه {total}",
         "en": "mean level score ({levels}) over all {total}",
@@ -127,11 +133,14 @@ TEXT: dict[str, dict[Lang, str]] = {
     "submission.submitted": {"fa": "معتبر", "en": "current"},
     "submission.superseded": {"fa": "جایگزین‌شده", "en": "superseded"},
     # --- upload -------------------------------------------------------------------------------------------
-    "upload.intro": {
-        "fa": "۱. دستگاه و سال را برگزینید و قالب را دریافت کنید. ۲. قالب را تکمیل و اینجا بارگذاری کنید."
-        " ۳. گزارش بررسی را ببینید و اگر خطایی نبود، ثبت را تأیید کنید.",
-        "en": "1. Choose the agency and year and download the template. 2. Fill it in and upload it here."
-        " 3. Read the check report and, if nothing is wrong, confirm to store it.",
+    "upload.step1": {
+        "fa": "دستگاه و سال را برگزینید و قالب اکسل را دریافت کنید.",
+        "en": "Choose the agency and the year and download the Excel template.",
+    },
+    "upload.step2": {"fa": "قالب را تکمیل و اینجا بارگذاری کنید.", "en": "Fill it in and upload it here."},
+    "upload.step3": {
+        "fa": "گزارش بررسی را ببینید و اگر خطایی نبود، ثبت را تأیید کنید.",
+        "en": "Read the check report and, if nothing is wrong, confirm to store it.",
     },
     "upload.agency": {"fa": "دستگاه", "en": "Agency"},
     "upload.agency_placeholder": {"fa": "نام یا کد دستگاه را بنویسید", "en": "Type an agency's name or code"},

@@ -8,7 +8,7 @@ an entry in ``NAV_PAGES`` and its ``page.<key>`` text in ``dashboard/i18n.py``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import dash
 import dash_mantine_components as dmc
@@ -84,7 +84,7 @@ def _header(texts: dict[str, Any]) -> dmc.AppShellHeader:
                             size="sm",
                             hiddenFrom="sm",
                             opened=False,
-                            **{"aria-label": t("nav.toggle", texts["lang"])},
+                            **cast("dict[str, Any]", {"aria-label": t("nav.toggle", texts["lang"])}),
                         ),
                         html.Div(
                             [
@@ -104,7 +104,7 @@ def _header(texts: dict[str, Any]) -> dmc.AppShellHeader:
                 html.Nav(
                     [_lang_link("fa", texts), html.Span("|", className="egov-lang-sep"), _lang_link("en", texts)],
                     className="egov-lang",
-                    **{"aria-label": t("lang.switch", texts["lang"])},
+                    **cast("dict[str, Any]", {"aria-label": t("lang.switch", texts["lang"])}),
                 ),
             ],
             justify="space-between",

@@ -5,17 +5,21 @@ from __future__ import annotations
 import json
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from store.settings import get_settings
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from egov.demo import DemoSpec
     from metrics.export import ExportFormat
 
 app = typer.Typer(help="E-government scorecard: agencies scored against the development plan.", no_args_is_help=True)
@@ -142,13 +146,122 @@ def ingest_report(
         raise typer.Exit(1)
 
 
+def _print_log_outcome(outcome: object) -> None:
+    from ingest.service_logs import REASONS, LogIngestOutcome
+
+    assert isinstance(outcome, LogIngestOutcome)
+    colour = {"done": "green", "checked": "green", "duplicate": "yellow"}.get(outcome.status, "red")
+    console.print(
+        f"[{colour}]{outcome.status}[/] {outcome.file_name} (source {outcome.source_system}): "
+        f"read {outcome.rows_read:,}, accepted {outcome.rows_accepted:,}, rejected {outcome.rows_rejected:,}, "
+        f"duplicate ids {outcome.rows_duplicate:,}; months {len(outcome.months)}"
+    )
+    for reason, count in outcome.reasons.items():
+        fa, en = REASONS[reason]
+        console.print(f"  {count:,} × {fa} - {en}")
+    for replaced in outcome.replaced:
+        console.print(f"  replaces batch #{replaced['batch_id']} for {replaced['year']}/{replaced['month']:02d}")
+    if outcome.rejects_path:
+        console.print(f"  rejected rows with line numbers: {outcome.rejects_path}")
+    if outcome.message_en:
+        console.print(f"  {outcome.message_fa} - {outcome.message_en}")
+
+
+def _progress_updater(progress: Progress, task: TaskID, size: int) -> Callable[[float], None]:
+    def update(share: float) -> None:
+        progress.update(task, completed=share * size)
+
+    return update
+
+
+@ingest_app.command("logs")
+def ingest_logs(
+    files: Annotated[
+        list[Path], typer.Argument(help="Log exports: CSV (plain or .gz) or xlsx.", exists=True, dir_okay=False)
+    ],
+    source: Annotated[
+        str | None, typer.Option(help="Source system name (default: the file's column, else its name).")
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check and count only; store nothing.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the outcome as JSON.")] = False,
+) -> None:
+    """Aggregate service-log files into the store, once each; exit 1 if any is refused or fails."""
+    from ingest.service_logs import ingest_log_file
+    from store.engine import open_store
+
+    settings = get_settings()
+    engine = open_store(settings)
+    outcomes = []
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=err_console, disable=as_json) as progress:
+        for path in files:
+            size = path.stat().st_size
+            task = progress.add_task(f"{path.name} ({size / 1e6:.1f} MB)", total=size)
+            outcome = ingest_log_file(
+                engine,
+                path,
+                rejects_dir=settings.data_dir / "rejects",
+                actor=_actor(),
+                source=source,
+                dry_run=dry_run,
+                max_rejected_share=settings.log_max_rejected_share,
+                on_progress=_progress_updater(progress, task, size),
+            )
+            outcomes.append(outcome)
+    if as_json:
+        print(json.dumps([o.as_dict() for o in outcomes], ensure_ascii=False, indent=2, default=str))
+    else:
+        for outcome in outcomes:
+            _print_log_outcome(outcome)
+    if any(o.status in ("refused", "failed") for o in outcomes):
+        raise typer.Exit(1)
+
+
+@ingest_app.command("watch")
+def ingest_watch(
+    inbox: Annotated[Path, typer.Argument(help="Folder other systems drop log exports into.", file_okay=False)],
+    once: Annotated[bool, typer.Option("--once", help="Process what is there and exit (for cron).")] = False,
+    interval: Annotated[float, typer.Option(help="Seconds between looks when running as a service.")] = 30.0,
+    settle: Annotated[float, typer.Option(help="Seconds a file must stay unchanged before it is taken.")] = 2.0,
+) -> None:
+    """Process an inbox folder: each new file once, then moved to processed/ or failed/ with a summary."""
+    from ingest.inbox import process_inbox_once, watch_inbox
+    from store.engine import open_store
+
+    settings = get_settings()
+    engine = open_store(settings)
+    inbox.mkdir(parents=True, exist_ok=True)
+    share = settings.log_max_rejected_share
+    if once:
+        outcomes = process_inbox_once(engine, inbox, settle_seconds=settle, max_rejected_share=share)
+        for outcome in outcomes:
+            _print_log_outcome(outcome)
+        console.print(f"inbox {inbox}: {len(outcomes)} file(s) processed")
+        return
+    console.print(f"watching {inbox} every {interval:.0f} s (Ctrl+C to stop)")
+    watch_inbox(
+        engine,
+        inbox,
+        interval_seconds=interval,
+        settle_seconds=settle,
+        max_rejected_share=share,
+        on_file=lambda _path, outcome: _print_log_outcome(outcome),
+    )
+
+
 @app.command("demo")
 def demo(
     province: Annotated[list[str] | None, typer.Option(help="Only these provinces (repeatable), e.g. QM.")] = None,
     first_year: Annotated[int | None, typer.Option(help="First year to generate (default 1390).")] = None,
     last_year: Annotated[int | None, typer.Option(help="Last year to generate (default 1394).")] = None,
+    logs: Annotated[bool, typer.Option(help="Also write and load the demo service logs.")] = True,
 ) -> None:
-    """Write the deterministic demo workbooks and load them through the real ingest."""
+    """Write the deterministic demo workbooks (and service logs) and load them through the real ingest."""
     from egov.demo import DEMO_ACTOR, demo_files_loaded, demo_reports, load_demo_spec
     from ingest.submissions import ingest_report_file
     from store.engine import open_store
@@ -179,6 +292,43 @@ def demo(
     console.print(f"demo: {len(reports)} workbooks in {folder} ({summary}) in {time.perf_counter() - started:.1f} s")
     if counts.get("rejected"):
         raise typer.Exit(1)
+    if logs:
+        _demo_logs(engine, spec, provinces={p.upper() for p in province} if province else None, years=years)
+
+
+def _demo_logs(engine: Engine, spec: DemoSpec, *, provinces: set[str] | None, years: tuple[int, int]) -> None:
+    """Write the demo's service logs (one gzip CSV per province and year) and ingest each once."""
+    from egov.demo import DEMO_ACTOR, plan_agencies
+    from egov.demo_logs import demo_log_files, write_log_file
+    from ingest.service_logs import ingest_log_file, logged_file_names
+    from store.declared import load_organisation
+
+    settings = get_settings()
+    folder = settings.data_dir / "demo" / "logs"
+    loaded = logged_file_names(engine, actor=DEMO_ACTOR)
+    plans = plan_agencies(spec, load_organisation().agencies)
+    started, rows, files = time.perf_counter(), 0, 0
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    todo = [
+        (province, year)
+        for province in sorted(provinces or {p.code for p in load_organisation().provinces})
+        for year in range(years[0], years[1] + 1)
+        if f"{province}_{year}.csv.gz" not in loaded
+    ]
+    with Progress(*columns, console=console) as progress:
+        task = progress.add_task("demo service logs", total=len(todo))
+        for province, year in todo:
+            for log, frame in demo_log_files(plans, spec, provinces={province}, years=(year, year)):
+                path = write_log_file(frame, folder / log.file_name)
+                outcome = ingest_log_file(
+                    engine, path, rejects_dir=settings.data_dir / "rejects", actor=DEMO_ACTOR, source=log.source_system
+                )
+                if outcome.status not in ("done", "duplicate"):
+                    _print_log_outcome(outcome)
+                    raise typer.Exit(1)
+                rows, files = rows + outcome.rows_read, files + 1
+            progress.advance(task)
+    console.print(f"demo logs: {files} files, {rows:,} rows in {folder} in {time.perf_counter() - started:.1f} s")
 
 
 def _text(value: object, template: str = "{}") -> str:
@@ -236,6 +386,34 @@ def export(
     written = export_scores(output, year=period, fmt=cast("ExportFormat", fmt))
     for path in written:
         console.print(f"written: {path}")
+
+
+@app.command("methodology")
+def methodology(
+    lang: Annotated[str, typer.Option("--lang", help="fa, en or both (Persian first).")] = "both",
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Markdown file to write (default: print).")
+    ] = None,
+    catalogue_path: Annotated[
+        Path | None,
+        typer.Option("--catalogue", help="Catalogue file (default: the Fifth Plan).", exists=True, dir_okay=False),
+    ] = None,
+) -> None:
+    """Write the methodology (plan, pillars, weights, every indicator) generated from the catalogue."""
+    from metrics.catalogue import default_catalogue, load_catalogue
+    from metrics.methodology import LANGS, methodology_markdown
+
+    if lang not in (*LANGS, "both"):
+        err_console.print(f"[red]زبان نامعتبر - unknown language:[/] {lang} (fa, en or both)")
+        raise typer.Exit(2)
+    catalogue = load_catalogue(catalogue_path) if catalogue_path else default_catalogue()
+    langs = LANGS if lang == "both" else tuple(code for code in LANGS if code == lang)
+    text = "\n---\n\n".join(methodology_markdown(catalogue, lang=code) for code in langs)
+    if output is None:
+        typer.echo(text, nl=False)
+        return
+    output.write_text(text, encoding="utf-8")
+    console.print(f"methodology written: {output} ({', '.join(langs)}; catalogue {catalogue.version})")
 
 
 @app.command("serve")

@@ -11,13 +11,13 @@ whose share of present components is below ``min_coverage`` is NaN with a reason
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from metrics.catalogue import Aggregation, Catalogue
+from metrics.catalogue import Aggregation, Catalogue, GroupAggregation
 from metrics.normalise import min_max
 
 FloatArray = npt.NDArray[np.float64]
@@ -52,6 +52,21 @@ class _Prepared(NamedTuple):
     total: FloatArray  # sum of live weights per row
 
 
+def _fold(ufunc: np.ufunc, array: npt.NDArray[Any]) -> npt.NDArray[Any]:
+    """``ufunc.reduce`` over the last axis, as a loop over the components when there are few.
+
+    NumPy reduces a short last axis one row at a time, which is slow for many rows of a few
+    components; folding whole component columns is many times faster and, below eight components,
+    adds in the same order as NumPy's own sum, so the result is the same to the last bit.
+    """
+    if array.shape[-1] >= 8:
+        return np.asarray(ufunc.reduce(array, axis=-1))
+    result = array[..., 0].copy()
+    for k in range(1, array.shape[-1]):
+        result = ufunc(result, array[..., k])
+    return result
+
+
 def _prepare(values: npt.ArrayLike, weights: npt.ArrayLike) -> _Prepared:
     """Values and weights, with the weight of every missing component set to 0 (the renormalisation)."""
     value = np.asarray(values, dtype=np.float64)
@@ -62,17 +77,17 @@ def _prepare(values: npt.ArrayLike, weights: npt.ArrayLike) -> _Prepared:
         raise ValueError("weights must be non-negative numbers")
     present = ~np.isnan(value)
     live = np.where(present, weight, 0.0)
-    return _Prepared(value, np.where(present, value, 0.0), live, present, live.sum(axis=-1))
+    return _Prepared(value, np.where(present, value, 0.0), live, present, _fold(np.add, live))
 
 
 def _finish(mean: FloatArray, prepared: _Prepared, min_coverage: float) -> Aggregated:
     """Blank out rows with no usable weight or too little coverage, recording the reason."""
     # Every weighted mean lies between the smallest and largest component; clipping to that range only
     # removes rounding (exp(log(100)) is 100.00000000000001), so a 0–100 score stays within 0–100.
-    low = np.fmin.reduce(prepared.value, axis=-1)
-    high = np.fmax.reduce(prepared.value, axis=-1)
+    low = _fold(np.fmin, prepared.value)
+    high = _fold(np.fmax, prepared.value)
     mean = np.clip(mean, low, high)
-    reported = prepared.present.sum(axis=-1)
+    reported = _fold(np.add, prepared.present.astype(np.int64))
     coverage = reported / prepared.present.shape[-1]
     no_weight = prepared.total <= 0
     reason = np.where(np.isnan(mean), REASON_NEGATIVE, REASON_OK)
@@ -95,7 +110,7 @@ def weighted_arithmetic(values: npt.ArrayLike, weights: npt.ArrayLike, *, min_co
 
 
 def _has_negative(prepared: _Prepared) -> npt.NDArray[np.bool_]:
-    return np.any((prepared.live > 0) & (prepared.filled < 0), axis=-1)
+    return _fold(np.logical_or, (prepared.live > 0) & (prepared.filled < 0))
 
 
 def weighted_geometric(values: npt.ArrayLike, weights: npt.ArrayLike, *, min_coverage: float = 0.0) -> Aggregated:
@@ -123,23 +138,45 @@ def weighted_harmonic(values: npt.ArrayLike, weights: npt.ArrayLike, *, min_cove
     prepared = _prepare(values, weights)
     live = prepared.live
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        inverse = np.where(live > 0, live / np.where(live > 0, prepared.filled, 1.0), 0.0).sum(axis=-1)
+        inverse = _fold(np.add, np.where(live > 0, live / np.where(live > 0, prepared.filled, 1.0), 0.0))
         mean = np.where(np.isinf(inverse), 0.0, prepared.total / inverse)
     return _finish(np.where(_has_negative(prepared), np.nan, mean), prepared, min_coverage)
 
 
+def best_of(values: npt.ArrayLike, weights: npt.ArrayLike, *, min_coverage: float = 0.0) -> Aggregated:
+    """The highest present component: a published rule such as the EU benchmark's best-of over providers.
+
+    Weights do not scale anything here; a component counts when it is present (and its weight positive).
+
+    >>> best_of([[25.0, 75.0, np.nan], [np.nan, np.nan, np.nan]], [1.0, 1.0, 1.0]).values.tolist()
+    [75.0, nan]
+    """
+    prepared = _prepare(values, weights)
+    counted = prepared.live > 0
+    best = np.max(np.where(counted, prepared.filled, -np.inf), axis=-1)
+    return _finish(np.where(counted.any(axis=-1), best, np.nan), prepared, min_coverage)
+
+
+# The compensatory means a scoring spec or a sensitivity run may choose between.
 AGGREGATORS: dict[str, Callable[..., Aggregated]] = {
     "arithmetic": weighted_arithmetic,
     "geometric": weighted_geometric,
     "harmonic": weighted_harmonic,
 }
+# Rules an index declares on a group as part of its published method; never offered as alternatives.
+RULE_AGGREGATORS: dict[str, Callable[..., Aggregated]] = {"maximum": best_of}
 
 
 def aggregate(
-    values: npt.ArrayLike, weights: npt.ArrayLike, *, method: Aggregation = "arithmetic", min_coverage: float = 0.0
+    values: npt.ArrayLike,
+    weights: npt.ArrayLike,
+    *,
+    method: GroupAggregation = "arithmetic",
+    min_coverage: float = 0.0,
 ) -> Aggregated:
-    """Aggregate by a method named in a scoring spec."""
-    return AGGREGATORS[method](values, weights, min_coverage=min_coverage)
+    """Aggregate by a method named in a scoring spec or declared on a group."""
+    aggregator = AGGREGATORS.get(method) or RULE_AGGREGATORS[method]
+    return aggregator(values, weights, min_coverage=min_coverage)
 
 
 def describe_reasons(result: Aggregated, *, min_coverage: float) -> npt.NDArray[np.object_]:
@@ -150,7 +187,8 @@ def describe_reasons(result: Aggregated, *, min_coverage: float) -> npt.NDArray[
     ['1 of 3 components reported (33%); at least 50% needed', 'no data', '']
     """
     reason = np.asarray(result.reason)
-    text = np.array([REASONS[int(code)] for code in reason.ravel()], dtype=object).reshape(reason.shape)
+    sentences = np.array([REASONS.get(code, "") for code in range(max(REASONS) + 1)], dtype=object)
+    text = sentences[reason.astype(np.intp)]  # a lookup, not a Python loop over every entity
     for position in zip(*np.nonzero(reason == REASON_LOW_COVERAGE), strict=True):
         reported, share = int(result.reported[position]), float(result.coverage[position])
         text[position] = (
@@ -165,6 +203,11 @@ class TreeScores(NamedTuple):
     values: pd.DataFrame
     coverage: pd.DataFrame
     reasons: pd.DataFrame
+
+
+def _columns(arrays: Mapping[str, FloatArray], order: list[str], rows: int) -> FloatArray:
+    """One 2-D block (a DataFrame builds from it at once, not column by column)."""
+    return np.column_stack([arrays[code] for code in order]) if order else np.empty((rows, 0))
 
 
 def aggregate_tree(
@@ -183,28 +226,28 @@ def aggregate_tree(
     """
     defaults = catalogue.scoring
     coverage_needed = defaults.min_coverage if min_coverage is None else min_coverage
-    columns: dict[str, pd.Series] = {
-        i.code: indicator_scores.get(i.code, pd.Series(np.nan, index=indicator_scores.index)).astype("float64")
-        for i in catalogue.indicators
-    }
+    index = indicator_scores.index
+    codes = [i.code for i in catalogue.indicators]
+    matrix = indicator_scores.reindex(columns=codes).to_numpy(dtype=np.float64)  # absent columns: missing
+    columns: dict[str, FloatArray] = {code: matrix[:, j] for j, code in enumerate(codes)}
     coverage: dict[str, FloatArray] = {}
     reasons: dict[str, npt.NDArray[np.object_]] = {}
     for group in catalogue.groups_bottom_up():
         children = catalogue.children(group.code)
-        block = np.column_stack([columns[child.code].to_numpy() for child in children])
+        block = np.column_stack([columns[child.code] for child in children])
         child_weights = [(weights or {}).get(child.code, child.weight) for child in children]
         how = group.aggregation or method or defaults.aggregation
         result = aggregate(block, child_weights, method=how, min_coverage=coverage_needed)
         scores = result.values
         if group.rescale == "min_max":
             scores = min_max(scores, scale=defaults.score_max)
-        columns[group.code] = pd.Series(scores, index=indicator_scores.index)
+        columns[group.code] = scores
         coverage[group.code] = result.coverage
         reasons[group.code] = describe_reasons(result, min_coverage=coverage_needed)
     order = [g.code for g in catalogue.groups]
-    index = indicator_scores.index
     return TreeScores(
-        values=pd.DataFrame({code: columns[code] for code in order}, index=index),
-        coverage=pd.DataFrame({code: coverage[code] for code in order}, index=index),
-        reasons=pd.DataFrame({code: reasons[code] for code in order}, index=index),
+        values=pd.DataFrame(_columns(columns, order, len(index)), index=index, columns=order),
+        coverage=pd.DataFrame(_columns(coverage, order, len(index)), index=index, columns=order),
+        # object, as describe_reasons returns it: pandas' inferred string dtype costs more than the scoring
+        reasons=pd.DataFrame({code: reasons[code] for code in order}, index=index, dtype=object),
     )

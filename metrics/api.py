@@ -22,6 +22,7 @@ from sqlalchemy import Engine, func, select
 from metrics import data
 from metrics.catalogue import Catalogue, default_catalogue, load_catalogue
 from metrics.maturity import STAGE_NAMES, agency_maturity, group_maturity
+from metrics.robustness import rank_robustness
 from metrics.score import STATUSES, ScoreResult, ScoringSpec, score_agencies
 from store.engine import open_store
 from store.models import Event
@@ -38,6 +39,7 @@ __all__ = [
     "indicator_scores",
     "maturity",
     "province_maturity",
+    "rank_intervals",
     "ranks",
     "score_result",
     "scores",
@@ -168,6 +170,44 @@ def ranks(
         *[f"{status}_count" for status in STATUSES],
     ]
     return table[columns].rename(columns={f"rank_{scope}": "rank"}).sort_values("rank", na_position="last")
+
+
+def rank_intervals(
+    year: int,
+    *,
+    draws: int = 1000,
+    seed: int = 1394,
+    province: str | None = None,
+    spec: ScoringSpec | None = None,
+    engine: Engine | None = None,
+) -> pd.DataFrame:
+    """How robust each agency's provincial rank is to the weights, normalisation and aggregation.
+
+    One row per agency: ``nominal_rank`` (the rank under ``spec``, as in :func:`ranks`), the
+    ``median_rank`` and ``p5_rank``–``p95_rank`` interval over ``draws`` Monte Carlo draws (seeded,
+    so reproducible), ``interval_width``, ``robust`` (width within the catalogue's
+    ``scoring.robustness.max_interval_width``) and ``ranked_share``. ``frame.attrs`` holds the draw
+    settings and ``sensitivity``: the share of rank variance each uncertain input explains.
+    """
+    cat = catalogue()
+    result = score_result(year, spec=spec, engine=engine)
+    codes = [i.code for i in cat.indicators]
+    values = result.indicators.pivot(index="agency_code", columns="indicator", values="value")
+    values = values.reindex(index=result.agencies.index, columns=codes)
+    settings = type(cat.scoring.robustness).model_validate(
+        {**cat.scoring.robustness.model_dump(), "draws": draws, "seed": seed}
+    )
+    robustness = rank_robustness(
+        cat, values, groups=result.agencies["province_code"], spec=result.spec, settings=settings
+    )
+    columns = ["name_fa", "name_en", "province_code", "index_score"]
+    table = result.agencies[columns].join(robustness.intervals.drop(columns=["group"]))
+    if province is not None:
+        table = table[table["province_code"] == province]
+    table.attrs["settings"] = robustness.intervals.attrs["settings"]
+    table.attrs["sensitivity"] = robustness.sensitivity["first_order"].to_dict()
+    table.attrs["spec"] = result.spec.model_dump()
+    return table.sort_values(["province_code", "nominal_rank", "median_rank"], na_position="last")
 
 
 def indicator_scores(

@@ -16,10 +16,10 @@ This module does not import ``ingest``: that report fields exist is checked by t
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from functools import cached_property
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, Self
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -34,6 +34,10 @@ _CODE = re.compile(r"[a-z][a-z0-9_.-]*")
 InputSource = Literal["report", "log"]
 Normalisation = Literal["distance_to_target", "min_max", "z_score", "goalposts", "rank", "none"]
 Aggregation = Literal["arithmetic", "geometric", "harmonic"]
+# What a group may declare: the means above, or a published rule that is not a modelling choice
+# ("maximum": the EU benchmark's best-of over central-government providers). Only ``Aggregation``
+# is offered to scoring specs and sensitivity runs.
+GroupAggregation = Literal["arithmetic", "geometric", "harmonic", "maximum"]
 MissingTreatment = Literal["missing", "zero", "carry_forward"]
 
 
@@ -147,6 +151,37 @@ class ChoiceScoreFormula(_Formula):
         return (self.field,)
 
 
+class AnswerScoreFormula(_Formula):
+    """A declared answer (text such as ``forms online``) scored by a table kept in the catalogue.
+
+    An answer mapped to ``null`` is "not relevant": missing, so the weights renormalise over the rest,
+    which is how the EU eGovernment Benchmark drops questions that do not apply. A blank cell is not
+    reported (also missing); an answer the table does not declare is an error, never a silent gap.
+    """
+
+    op: Literal["answer_score"]
+    field: InputName
+    # A table declared once under the catalogue's ``answer_tables``, copied into ``scores`` on loading;
+    # or ``scores`` written out in the formula itself.
+    table: str | None = None
+    scores: dict[str, float | None] = Field(default_factory=dict)
+
+    def inputs(self) -> tuple[str, ...]:
+        return (self.field,)
+
+    @model_validator(mode="after")
+    def _answers_are_labels(self) -> AnswerScoreFormula:
+        if len(self.scores) < 2:
+            where = f"answer table {self.table!r}" if self.table else "scores"
+            raise ValueError(f"{self.field}: {where} must declare at least two answers, found {list(self.scores)}")
+        blank = [answer for answer in self.scores if not answer.strip() or answer != answer.strip()]
+        if blank:
+            raise ValueError(f"answers {blank} must be non-empty and carry no leading or trailing spaces")
+        if all(score is None for score in self.scores.values()):
+            raise ValueError(f"answers {list(self.scores)} are all 'not relevant'; at least one needs a score")
+        return self
+
+
 class ValueFormula(_Formula):
     """The input as it is (a percentage already, or a raw quantity such as a published sub-index)."""
 
@@ -158,7 +193,13 @@ class ValueFormula(_Formula):
 
 
 Formula = Annotated[
-    RatioFormula | ShareOfSumFormula | BooleanFormula | LevelScoreFormula | ChoiceScoreFormula | ValueFormula,
+    RatioFormula
+    | ShareOfSumFormula
+    | BooleanFormula
+    | LevelScoreFormula
+    | ChoiceScoreFormula
+    | AnswerScoreFormula
+    | ValueFormula,
     Field(discriminator="op"),
 ]
 
@@ -199,6 +240,39 @@ class StatusBands(_Declared):
         return self
 
 
+class RobustnessDefaults(_Declared):
+    """How the rank-robustness Monte Carlo runs and when a rank counts as robust.
+
+    Each draw perturbs every node weight within its bounds (``Node.bounds(weight_spread)``), picks one
+    normalisation for every indicator and one aggregation for every group that declares none, exactly
+    as a scoring spec would. ``z_score`` gives negative scores, which have no geometric or harmonic mean,
+    so it may only be drawn alongside arithmetic aggregation.
+    """
+
+    draws: int = Field(default=1000, ge=1)
+    seed: int = 1394
+    # Draws processed together: memory grows with block_draws × agencies × components.
+    block_draws: int = Field(default=100, ge=1)
+    normalisations: tuple[Normalisation, ...] = Field(
+        default=("distance_to_target", "min_max", "goalposts"), min_length=1
+    )
+    aggregations: tuple[Aggregation, ...] = Field(default=("arithmetic", "geometric", "harmonic"), min_length=1)
+    # An agency's rank is robust when its 95th minus 5th percentile rank is at most this many places.
+    max_interval_width: float = Field(default=3.0, ge=0)
+    # Bins of the first-order sensitivity estimator (share of rank variance explained by each input).
+    sensitivity_bins: int = Field(default=10, ge=2)
+
+    @model_validator(mode="after")
+    def _choices_are_coherent(self) -> RobustnessDefaults:
+        if len(set(self.normalisations)) != len(self.normalisations):
+            raise ValueError(f"robustness normalisations {self.normalisations} name a method twice")
+        if len(set(self.aggregations)) != len(self.aggregations):
+            raise ValueError(f"robustness aggregations {self.aggregations} name a method twice")
+        if "z_score" in self.normalisations and set(self.aggregations) - {"arithmetic"}:
+            raise ValueError("z_score scores can be negative: draw it only with arithmetic aggregation")
+        return self
+
+
 class ScoringDefaults(_Declared):
     """The defaults of the scoring chain; a scoring spec may override any of them per run."""
 
@@ -215,6 +289,7 @@ class ScoringDefaults(_Declared):
     maturity_threshold: float = Field(default=0.5, gt=0, le=1)
     # Claimed minus observed share (percentage points) from which services exist "only on paper".
     paper_gap_points: float = Field(default=30.0, gt=0)
+    robustness: RobustnessDefaults = RobustnessDefaults()
 
 
 class LogKpi(_Declared):
@@ -274,11 +349,14 @@ class _Node(_Declared):
 class Group(_Node):
     """The root index (no parent) or a pillar / sub-pillar aggregating its children.
 
+    ``aggregation`` declared on a group is part of the index's rule and is not overridden by a scoring
+    spec; ``maximum`` (best-of) may only be declared here.
+
     ``rescale: min_max`` rescales the aggregate over the scored set afterwards, as the UN does for its
     sub-indices; it is off by default because it makes a score depend on who else was scored.
     """
 
-    aggregation: Aggregation | None = None
+    aggregation: GroupAggregation | None = None
     rescale: Literal["none", "min_max"] = "none"
 
 
@@ -331,8 +409,19 @@ class Catalogue(_Declared):
     plan: Plan
     scoring: ScoringDefaults = ScoringDefaults()
     log_kpis: tuple[LogKpi, ...] = ()
+    # Named answer → score tables (``null``: not relevant) that ``answer_score`` formulas refer to.
+    answer_tables: dict[str, dict[str, float | None]] = Field(default_factory=dict)
     groups: tuple[Group, ...] = Field(min_length=1)
     indicators: tuple[Indicator, ...] = Field(min_length=1)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _fill_answer_tables(cls, raw: Any) -> Any:
+        """Copy each named answer table into the formulas that refer to it, before they validate."""
+        if not isinstance(raw, dict) or not isinstance(raw.get("indicators"), list | tuple):
+            return raw
+        tables = raw.get("answer_tables") or {}
+        return {**raw, "indicators": [_with_answer_table(item, tables) for item in raw["indicators"]]}
 
     @model_validator(mode="after")
     def _tree_is_sound(self) -> Catalogue:
@@ -348,6 +437,16 @@ class Catalogue(_Declared):
     def nodes(self) -> dict[str, Group | Indicator]:
         """Every node by code."""
         return {node.code: node for node in self.iter_nodes()}
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """A copy with ``update`` applied (not validated again, as in pydantic).
+
+        pydantic copies the instance ``__dict__``, cached ``nodes`` included; the copy rebuilds it, so a
+        catalogue with one weight changed does not keep answering lookups with the old nodes.
+        """
+        copy = super().model_copy(update=update, deep=deep)
+        copy.__dict__.pop("nodes", None)
+        return copy
 
     @property
     def root(self) -> Group:
@@ -394,6 +493,20 @@ class Catalogue(_Declared):
     def iter_nodes(self) -> Iterator[Group | Indicator]:
         yield from self.groups
         yield from self.indicators
+
+
+def _with_answer_table(item: Any, tables: dict[str, Any]) -> Any:
+    formula = item.get("formula") if isinstance(item, dict) else None
+    if not isinstance(formula, dict) or formula.get("op") != "answer_score" or formula.get("table") is None:
+        return item
+    name = formula["table"]
+    if name not in tables:
+        raise ValueError(
+            f"{item.get('code')}: answer table {name!r} is not declared under answer_tables; declared: {list(tables)}"
+        )
+    if "scores" in formula and formula["scores"] != tables[name]:
+        raise ValueError(f"{item.get('code')}: scores differ from answer table {name!r}; declare one or the other")
+    return {**item, "formula": {**formula, "scores": tables[name]}}
 
 
 def _check_unique_codes(cat: Catalogue) -> None:

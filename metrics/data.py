@@ -8,7 +8,21 @@ from __future__ import annotations
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
-from store.models import Agency, County, District, Period, Province, ReportedService, ReportedValue, Sector, Submission
+from metrics.service_kpis import service_kpis
+from store.models import (
+    BUCKET_COLUMNS,
+    Agency,
+    County,
+    District,
+    LogAggregate,
+    LogBatchMonth,
+    Period,
+    Province,
+    ReportedService,
+    ReportedValue,
+    Sector,
+    Submission,
+)
 
 CURRENT = Submission.status != "superseded"
 
@@ -72,8 +86,61 @@ def submissions_frame(engine: Engine, *, current_only: bool = True) -> pd.DataFr
     return pd.DataFrame(rows, columns=list(query.selected_columns.keys()))
 
 
-def reported_values_frame(engine: Engine, *, period_kind: str = "year") -> pd.DataFrame:
-    """Current reported values, one row per agency × period, one column per field (NaN = not reported)."""
+LOG_KPI_COLUMNS = (
+    "digital_takeup_pct",
+    "completion_rate_pct",
+    "counter_share_pct",
+    "median_duration_s",
+    "p90_duration_s",
+)
+
+
+def log_aggregates_frame(engine: Engine) -> pd.DataFrame:
+    """Service-log aggregates that still count (months not replaced by a later export)."""
+    columns = [
+        LogAggregate.agency_code,
+        LogAggregate.service_code,
+        LogAggregate.channel,
+        LogAggregate.year,
+        LogAggregate.month,
+        LogAggregate.transactions,
+        LogAggregate.completed,
+        LogAggregate.rejected,
+        LogAggregate.abandoned,
+        LogAggregate.duration_count,
+        LogAggregate.duration_sum_s,
+        *(getattr(LogAggregate, name) for name in BUCKET_COLUMNS),
+    ]
+    query = (
+        select(*columns)
+        .join(
+            LogBatchMonth,
+            (LogBatchMonth.batch_id == LogAggregate.batch_id)
+            & (LogBatchMonth.year == LogAggregate.year)
+            & (LogBatchMonth.month == LogAggregate.month),
+        )
+        .where(LogBatchMonth.active.is_(True))
+    )
+    with engine.connect() as connection:
+        rows = connection.execute(query).all()
+    return pd.DataFrame(rows, columns=[c.key for c in columns])
+
+
+def log_kpis_frame(engine: Engine) -> pd.DataFrame:
+    """Service KPIs per agency × Jalali year from the logs (empty when no logs are loaded)."""
+    aggregates = log_aggregates_frame(engine)
+    if aggregates.empty:
+        return pd.DataFrame(
+            columns=list(LOG_KPI_COLUMNS), index=pd.MultiIndex.from_arrays([[], []], names=["agency_code", "year"])
+        )
+    return service_kpis(aggregates, by=["agency_code", "year"])
+
+
+def reported_values_frame(engine: Engine, *, period_kind: str = "year", with_logs: bool = True) -> pd.DataFrame:
+    """Current reported values, one row per agency × period, one column per field (NaN = not reported).
+
+    With ``with_logs`` (yearly periods), the service KPIs observed in the logs join as ``log.<kpi>``
+    columns, so the catalogue can declare indicators over them."""
     query = (
         select(Submission.agency_code, Submission.period_code, Period.year, ReportedValue.field, ReportedValue.value)
         .join(Submission, Submission.id == ReportedValue.submission_id)
@@ -90,7 +157,12 @@ def reported_values_frame(engine: Engine, *, period_kind: str = "year") -> pd.Da
         index=["agency_code", "year"], columns="field", values="value", aggfunc="first", dropna=False
     )
     wide.columns.name = None
-    return wide.astype("float64")
+    wide = wide.astype("float64")
+    if with_logs and period_kind == "year":
+        kpis = log_kpis_frame(engine)
+        if not kpis.empty:
+            wide = wide.join(kpis[list(LOG_KPI_COLUMNS)].add_prefix("log.").astype("float64"), how="left")
+    return wide
 
 
 def service_levels_frame(engine: Engine, *, period_kind: str = "year") -> pd.DataFrame:

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from metrics.catalogue import (
+    AnswerScoreFormula,
     BooleanFormula,
     ChoiceScoreFormula,
     Formula,
@@ -83,6 +84,27 @@ def _choice_score(formula: ChoiceScoreFormula, frame: pd.DataFrame) -> pd.Series
     return pd.Series(np.where(valid, scores[positions], np.nan), index=frame.index)
 
 
+def _answer_score(formula: AnswerScoreFormula, frame: pd.DataFrame) -> pd.Series:
+    """Each answer's declared score; blank and "not relevant" (declared ``null``) are missing.
+
+    >>> formula = AnswerScoreFormula(op="answer_score", field="eid", scores={"yes": 100, "no": 0, "not relevant": None})
+    >>> evaluate_formula(formula, pd.DataFrame({"eid": ["yes", " no", "not relevant", None]})).tolist()
+    [100.0, 0.0, nan, nan]
+    """
+    if formula.field not in frame.columns:
+        return pd.Series(np.nan, index=frame.index, dtype="float64")
+    raw = frame[formula.field]
+    answered = raw.notna()
+    answers = raw[answered].astype(str).str.strip()
+    unknown = sorted(set(answers) - set(formula.scores))
+    if unknown:
+        raise ValueError(
+            f"column {formula.field!r}: answers {unknown} are not declared; expected one of {list(formula.scores)}"
+        )
+    table = {answer: np.nan if score is None else float(score) for answer, score in formula.scores.items()}
+    return answers.map(table).reindex(frame.index).astype("float64")
+
+
 def _value(formula: ValueFormula, frame: pd.DataFrame) -> pd.Series:
     return input_column(frame, formula.field)
 
@@ -108,6 +130,8 @@ def evaluate_formula(formula: Formula, frame: pd.DataFrame) -> pd.Series:
         result = _level_score(formula, frame)
     elif isinstance(formula, ChoiceScoreFormula):
         result = _choice_score(formula, frame)
+    elif isinstance(formula, AnswerScoreFormula):
+        result = _answer_score(formula, frame)
     else:
         result = _value(formula, frame)
     return result.astype("float64").rename(None)

@@ -43,14 +43,22 @@ def distance_to_target(
     >>> distance_to_target([8, 5, 2], baseline=8, target=2, direction=-1).tolist()
     [0.0, 50.0, 100.0]
     """
-    value, start, goal = np.broadcast_arrays(_floats(values), _floats(baseline), _floats(target))
+    value, start, goal = _floats(values), _floats(baseline), _floats(target)
+    # Baseline and target are usually one per indicator: work out what they imply at their own size,
+    # and touch the (agencies × indicators) values as few times as possible.
     required = direction * (goal - start)
-    made = direction * (value - start)
+    progress_asked = required > 0
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        share = np.where(required > 0, made / np.where(required > 0, required, 1.0), np.nan)
-    met = np.where(direction * (value - goal) >= 0, 1.0, 0.0)
-    share = np.where(required > 0, share, met)
-    missing = np.isnan(value) | np.isnan(start) | np.isnan(goal)
+        share = direction * (value - start) / np.where(progress_asked, required, np.nan)
+        met = direction * (value - goal) >= 0
+    if np.all(progress_asked):  # the usual case: NaN values stay NaN through the division
+        share = np.asarray(share, dtype=np.float64)  # a new array (the quotient), safe to work in place
+        np.clip(share, 0.0, 1.0, out=share)
+        share *= scale
+        share += 0.0  # no -0.0
+        return share
+    share = np.where(progress_asked, share, met)
+    missing = np.isnan(value) | (np.isnan(start) | np.isnan(goal))
     return np.where(missing, np.nan, scale * np.clip(share, 0.0, 1.0) + 0.0)  # + 0.0: no -0.0
 
 
@@ -171,6 +179,39 @@ def competition_rank(
     return _rank_along(value, axis=axis, method="min", ascending=direction == -1)
 
 
+def competition_ranks_within(scores: npt.ArrayLike, groups: npt.ArrayLike) -> FloatArray:
+    """Competition ranks ("1224") along the last axis within each group; NaN scores get no rank.
+
+    Rows (draws) are ranked at once: agencies are sorted by descending score, then stably by group,
+    so each group is a run in which a rank is one plus the position of the first equal score.
+
+    >>> competition_ranks_within([[0.9, 0.7, 0.9, 0.5, np.nan]], [0, 0, 0, 0, 0]).tolist()
+    [[1.0, 3.0, 1.0, 4.0, nan]]
+    >>> competition_ranks_within([[3.0, 2.0, 1.0, 5.0], [1.0, 2.0, 3.0, 5.0]], [0, 1, 0, 1]).tolist()
+    [[1.0, 2.0, 2.0, 1.0], [2.0, 2.0, 1.0, 1.0]]
+    """
+    values = np.atleast_2d(np.asarray(scores, dtype=np.float64))
+    group = np.unique(np.asarray(groups), return_inverse=True)[1].reshape(-1)
+    # Small integer keys let NumPy's stable sort use radix sort.
+    group = group.astype(np.int16 if group.size == 0 or group.max() < 2**15 else np.int64)
+    count = values.shape[-1]
+    by_score = np.argsort(-values, axis=-1, kind="stable")  # NaN sorts last
+    by_group = np.argsort(group[by_score], axis=-1, kind="stable")
+    order = np.take_along_axis(by_score, by_group, axis=-1)
+    ordered = np.take_along_axis(values, order, axis=-1)
+    sorted_group = np.sort(group)
+    position = np.arange(count)
+    first_of_group = np.r_[True, sorted_group[1:] != sorted_group[:-1]] if count else np.zeros(0, bool)
+    group_start = np.maximum.accumulate(np.where(first_of_group, position, 0)) if count else position
+    new_score = np.ones_like(ordered, dtype=bool)
+    new_score[..., 1:] = ordered[..., 1:] != ordered[..., :-1]
+    run_start = np.maximum.accumulate(np.where(new_score | first_of_group, position, 0), axis=-1)
+    ranked = np.where(np.isnan(ordered), np.nan, (run_start - group_start + 1).astype(np.float64))
+    ranks = np.empty_like(values)
+    np.put_along_axis(ranks, order, ranked, axis=-1)
+    return ranks
+
+
 def normalise(
     method: str,
     values: ArrayLike,
@@ -180,7 +221,7 @@ def normalise(
     scale: float = 100.0,
     baseline: ArrayLike = np.nan,
     target: ArrayLike = np.nan,
-    bounds: tuple[float, float] | None = None,
+    bounds: tuple[ArrayLike, ArrayLike] | None = None,
 ) -> FloatArray:
     """Dispatch on a method named in a scoring spec; ``none`` passes values through unchanged.
 

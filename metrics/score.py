@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from metrics.aggregate import aggregate_tree
 from metrics.catalogue import Aggregation, Catalogue, Indicator, Normalisation
 from metrics.formulas import evaluate_indicators
-from metrics.normalise import competition_rank, normalise
+from metrics.normalise import competition_ranks_within, normalise
 from metrics.trajectory import assess_trajectory
 
 Imputation = Literal["none", "carry_forward", "peer_median"]
@@ -86,23 +86,38 @@ def impute(values: pd.DataFrame, *, how: Imputation, peers: pd.Series) -> tuple[
 
 
 def normalise_year(catalogue: Catalogue, values: pd.DataFrame, *, spec: ScoringSpec) -> pd.DataFrame:
-    """0–100 scores of one year's indicator values (rows agencies, columns indicators)."""
-    scores = {}
-    for indicator in catalogue.indicators:
-        column = values.get(indicator.code, pd.Series(np.nan, index=values.index)).to_numpy(dtype=np.float64)
+    """0–100 scores of one year's indicator values (rows agencies, columns indicators).
+
+    Indicators sharing a method and direction are normalised in one call on their columns together
+    (bounds broadcast per column), which gives the same numbers as one call per indicator, only faster;
+    z-score and rank sum or sort along the column and still go one indicator at a time.
+    """
+    indicators = catalogue.indicators
+    codes = [i.code for i in indicators]
+    matrix = values.reindex(columns=codes).to_numpy(dtype=np.float64)  # an absent indicator is missing
+    scores = np.full(matrix.shape, np.nan)
+    batches: dict[tuple[str, int, int], list[int]] = {}
+    for j, indicator in enumerate(indicators):
         method = spec.normalisation or indicator.normalisation or catalogue.scoring.normalisation
-        lower, upper = _goalposts(indicator)
-        targets = _agency_targets(indicator, values.index, default=upper)
-        scores[indicator.code] = normalise(
-            method,
-            column,
-            direction=indicator.direction,
+        alone = -1 if method in _COLUMN_BY_COLUMN else j
+        batches.setdefault((method, indicator.direction, alone), []).append(j)
+    for (how, direction, _), columns in batches.items():
+        chosen = [indicators[j] for j in columns]
+        lower, upper = (np.array(bound, dtype=np.float64) for bound in zip(*map(_goalposts, chosen), strict=True))
+        scores[:, columns] = normalise(
+            how,
+            matrix[:, columns],
+            direction=1 if direction == 1 else -1,
             scale=catalogue.scoring.score_max,
             baseline=lower,
-            target=targets,
+            target=_agency_target_columns(chosen, values.index, upper) if any(i.overrides for i in chosen) else upper,
             bounds=(lower, upper),
         )
-    return pd.DataFrame(scores, index=values.index)
+    return pd.DataFrame(scores, index=values.index, columns=codes)
+
+
+# Normalisers whose result for a column does not change when other columns are normalised with it.
+_COLUMN_BY_COLUMN = frozenset({"distance_to_target", "goalposts", "min_max", "none"})
 
 
 def _goalposts(indicator: Indicator) -> tuple[float, float]:
@@ -111,6 +126,13 @@ def _goalposts(indicator: Indicator) -> tuple[float, float]:
         return indicator.goalposts
     target = indicator.target if indicator.target is not None else 100.0
     return (0.0, target) if indicator.direction == 1 else (target, 0.0)
+
+
+def _agency_target_columns(indicators: list[Indicator], agencies: pd.Index, defaults: np.ndarray) -> np.ndarray:
+    """Agencies × indicators targets where some agency has its own."""
+    return np.column_stack(
+        [_agency_targets(i, agencies, default=float(d)) for i, d in zip(indicators, defaults, strict=True)]
+    )
 
 
 def _agency_targets(indicator: Indicator, agencies: pd.Index, *, default: float) -> np.ndarray:
@@ -174,11 +196,11 @@ def rank_within(scores: pd.Series, groups: pd.Series, *, decimals: int | None) -
     Ties: equal scores (to ``decimals``) share the best rank and the next rank is skipped; a tie is
     not broken, because a governor's office honours both agencies.
     """
-    ranks = pd.Series(np.nan, index=scores.index)
-    for _, members in scores.groupby(groups, dropna=False):
-        present = members.dropna()
-        if not present.empty:
-            ranks.loc[present.index] = competition_rank(present.to_numpy(), decimals=decimals)
+    values = scores.to_numpy(dtype=np.float64, na_value=np.nan)
+    if decimals is not None:
+        values = np.round(values, decimals)  # as competition_rank rounds: published-equal scores tie
+    labels = pd.factorize(groups.reindex(scores.index), use_na_sentinel=False)[0]  # a missing group is a group
+    ranks = pd.Series(competition_ranks_within(values, labels)[0], index=scores.index)
     return ranks.astype("Int64")
 
 

@@ -168,3 +168,106 @@ class Event(Base):
     period_code: Mapped[str | None] = mapped_column(String(16))
     submission_id: Mapped[int | None] = mapped_column(ForeignKey("submissions.id"))
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+# ---- service logs: what citizens actually used -------------------------------------------------
+
+DURATION_BUCKET_EDGES_S: tuple[float, ...] = (
+    0,
+    10,
+    30,
+    60,
+    120,
+    300,
+    600,
+    1200,
+    1800,
+    3600,
+    7200,
+    14400,
+    28800,
+    86400,
+    259200,
+    604800,
+)
+"""Lower edges of the duration histogram's buckets, in seconds; the last bucket has no upper edge.
+
+Fixed, so histograms from different batches, files and months merge exactly by addition."""
+BUCKET_COLUMNS: tuple[str, ...] = tuple(f"h{n:02d}" for n in range(len(DURATION_BUCKET_EDGES_S)))
+
+
+class IngestJob(Base):
+    """One ingest of one file, from the command line, the inbox watcher or the web."""
+
+    __tablename__ = "ingest_jobs"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(16), index=True)
+    trigger: Mapped[str] = mapped_column(String(16))
+    started_by: Mapped[str] = mapped_column(String(200))
+    file_name: Mapped[str] = mapped_column(String(500))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    source_system: Mapped[str | None] = mapped_column(String(100))
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    rows_read: Mapped[int] = mapped_column(Integer, default=0)
+    rows_accepted: Mapped[int] = mapped_column(Integer, default=0)
+    rows_rejected: Mapped[int] = mapped_column(Integer, default=0)
+    rows_duplicate: Mapped[int] = mapped_column(Integer, default=0)
+    rejects_path: Mapped[str | None] = mapped_column(String(1000))
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class LogBatch(Base):
+    """The contribution of one log file; a later export of the same source and months replaces it."""
+
+    __tablename__ = "log_batches"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("ingest_jobs.id"), index=True)
+    source_system: Mapped[str] = mapped_column(String(100), index=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class LogBatchMonth(Base):
+    """Which Jalali months a batch covers, and whether its figures for that month still count."""
+
+    __tablename__ = "log_batch_months"
+    batch_id: Mapped[int] = mapped_column(ForeignKey("log_batches.id"), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    month: Mapped[int] = mapped_column(Integer, primary_key=True)
+    active: Mapped[bool] = mapped_column(Boolean, index=True)
+    replaced_by: Mapped[int | None] = mapped_column(ForeignKey("log_batches.id"))
+
+
+class LogAggregate(Base):
+    """Transactions of one agency × service × channel × Jalali month within one batch."""
+
+    __tablename__ = "log_aggregates"
+    batch_id: Mapped[int] = mapped_column(ForeignKey("log_batches.id"), primary_key=True)
+    agency_code: Mapped[str] = mapped_column(ForeignKey("agencies.code"), primary_key=True)
+    service_code: Mapped[str] = mapped_column(String(64), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    month: Mapped[int] = mapped_column(Integer, primary_key=True)
+    transactions: Mapped[int] = mapped_column(Integer)
+    completed: Mapped[int] = mapped_column(Integer)
+    rejected: Mapped[int] = mapped_column(Integer)
+    abandoned: Mapped[int] = mapped_column(Integer)
+    duration_count: Mapped[int] = mapped_column(Integer)
+    duration_sum_s: Mapped[float] = mapped_column(Float)
+    h00: Mapped[int] = mapped_column(Integer, default=0)
+    h01: Mapped[int] = mapped_column(Integer, default=0)
+    h02: Mapped[int] = mapped_column(Integer, default=0)
+    h03: Mapped[int] = mapped_column(Integer, default=0)
+    h04: Mapped[int] = mapped_column(Integer, default=0)
+    h05: Mapped[int] = mapped_column(Integer, default=0)
+    h06: Mapped[int] = mapped_column(Integer, default=0)
+    h07: Mapped[int] = mapped_column(Integer, default=0)
+    h08: Mapped[int] = mapped_column(Integer, default=0)
+    h09: Mapped[int] = mapped_column(Integer, default=0)
+    h10: Mapped[int] = mapped_column(Integer, default=0)
+    h11: Mapped[int] = mapped_column(Integer, default=0)
+    h12: Mapped[int] = mapped_column(Integer, default=0)
+    h13: Mapped[int] = mapped_column(Integer, default=0)
+    h14: Mapped[int] = mapped_column(Integer, default=0)
+    h15: Mapped[int] = mapped_column(Integer, default=0)

@@ -37,6 +37,15 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL of the store; default: SQLite file egov.sqlite3 in data_dir.",
     )
     max_upload_mb: float = Field(default=10.0, gt=0, description="Largest self-report workbook accepted, in megabytes.")
+    log_max_rejected_share: float | None = Field(
+        default=None,
+        ge=0,
+        le=1,
+        description="Share of unusable rows above which a log file is refused whole; default from data/log_format.yaml (1%).",
+    )
+    log_memory_limit_mb: int = Field(
+        default=512, ge=64, description="Memory the log aggregation may use before spilling to disk."
+    )
     sqlite_busy_timeout_ms: int = Field(
         default=30_000, ge=0, description="How long SQLite waits for a lock before giving up."
     )

@@ -5,6 +5,8 @@ import dash
 from dashboard.i18n import t
 from dashboard.views.home import layout
 
-dash.register_page(__name__, path="/", name=t("page.home", "en"), title=f"{t('product.name', 'fa')} – {t('product.name', 'en')}")
+dash.register_page(
+    __name__, path="/", name=t("page.home", "en"), title=f"{t('product.name', 'fa')} – {t('product.name', 'en')}"
+)
 
 __all__ = ["layout"]

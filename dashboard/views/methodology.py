@@ -6,7 +6,7 @@ target — in the page's language. Nothing here is typed by hand; a new catalogu
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import dash_mantine_components as dmc
 from dash import html
@@ -59,7 +59,9 @@ def describe_formula(indicator: Indicator, lang: str, catalogue: Catalogue) -> s
             scale=number(formula.scale),
         )
     if isinstance(formula, BooleanFormula):
-        return t("formula.boolean", lang, field=field_label(formula.field, lang, catalogue), scale=number(formula.scale))
+        return t(
+            "formula.boolean", lang, field=field_label(formula.field, lang, catalogue), scale=number(formula.scale)
+        )
     if isinstance(formula, LevelScoreFormula):
         pairs = t("list.sep", lang).join(
             f"{field_label(n, lang, catalogue)} {number(s)}" for n, s in formula.counts.items()
@@ -125,7 +127,7 @@ def _indicator_table(rows: list[dict[str, str]], lang: str, target_year: str) ->
                 html.Td(row["weight"], className="egov-num"),
                 html.Td(row["target"], className="egov-num"),
             ],
-            **{"data-indicator": row["code"]},
+            **cast("dict[str, Any]", {"data-indicator": row["code"]}),
         )
         for row in rows
     ]
@@ -160,7 +162,7 @@ def _pillar_card(catalogue: Catalogue, pillar: Group, lang: str, weight_total: f
         p="md",
         mb="md",
         className="egov-card",
-        **{"data-pillar": pillar.code},
+        **cast("dict[str, Any]", {"data-pillar": pillar.code}),
     )
 
 

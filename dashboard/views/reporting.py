@@ -25,7 +25,9 @@ CellStatus = Literal["reported", "late", "missing"]
 ALL = "all"
 """The province select's value for every province (a URL without ``province``)."""
 
-ID_FORMATTER = {"function": "params.value == null ? '–' : Number(params.value).toLocaleString(params.context.locale, {useGrouping: false})"}
+ID_FORMATTER = {
+    "function": "params.value == null ? '–' : Number(params.value).toLocaleString(params.context.locale, {useGrouping: false})"
+}
 
 
 def plan_years(periods: pd.DataFrame) -> list[int]:
@@ -124,7 +126,7 @@ def province_options(agencies: pd.DataFrame, lang: str) -> list[dict[str, str]]:
 
 def _matrix_columns(years: list[int], lang: str) -> list[dict[str, Any]]:
     status_classes = {
-        f"egov-cell-{status}": f"data.s{{year}} === '{status}'" for status in ("reported", "late", "missing")
+        f"egov-cell-{status}": f"params.data.s{{year}} === '{status}'" for status in ("reported", "late", "missing")
     }
     return [
         {"field": "agency", "headerName": t("reporting.col.agency", lang), "minWidth": 260, "flex": 2},
@@ -144,7 +146,12 @@ def _matrix_columns(years: list[int], lang: str) -> list[dict[str, Any]]:
 
 def _history_columns(lang: str) -> list[dict[str, Any]]:
     return [
-        {"field": "submission_id", "headerName": t("reporting.col.id", lang), "valueFormatter": ID_FORMATTER, "maxWidth": 110},
+        {
+            "field": "submission_id",
+            "headerName": t("reporting.col.id", lang),
+            "valueFormatter": ID_FORMATTER,
+            "maxWidth": 110,
+        },
         {"field": "agency", "headerName": t("reporting.col.agency", lang), "minWidth": 220, "flex": 2},
         {"field": "period", "headerName": t("reporting.col.period", lang), "maxWidth": 110},
         {"field": "file_name", "headerName": t("reporting.col.file", lang), "minWidth": 180},
@@ -202,7 +209,14 @@ def layout(lang: str = "fa", province: str | None = None, **_state: Any) -> html
             ),
             _summary(rows, years, lang),
             html.H2(t("reporting.matrix", lang)),
-            make_grid(ids.REPORTING_MATRIX, lang=lang, columns=_matrix_columns(years, lang), rows=rows, context=context),
+            make_grid(
+                ids.REPORTING_MATRIX,
+                lang=lang,
+                columns=_matrix_columns(years, lang),
+                rows=rows,
+                row_id="agency_code",
+                context=context,
+            ),
             html.H2(t("reporting.history", lang)),
             make_grid(
                 ids.REPORTING_HISTORY,
@@ -210,6 +224,7 @@ def layout(lang: str = "fa", province: str | None = None, **_state: Any) -> html
                 columns=_history_columns(lang),
                 rows=history,
                 height="40vh",
+                row_id="submission_id",
                 context=context,
             ),
         ],

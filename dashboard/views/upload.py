@@ -12,7 +12,7 @@ from __future__ import annotations
 import base64
 import binascii
 import io
-from typing import Any
+from typing import Any, cast
 
 import dash_mantine_components as dmc
 import pandas as pd
@@ -122,9 +122,7 @@ def _problem_table(problems: list[Problem], lang: str) -> dmc.TableScrollContain
 def _file_line(outcome: IngestOutcome, lang: str) -> str:
     text = t("upload.file", lang, file=outcome.file_name)
     if outcome.agency_code and outcome.period:
-        text += " — " + t(
-            "upload.file_of", lang, agency=outcome.agency_code, period=format_year(outcome.period, lang)
-        )
+        text += " — " + t("upload.file_of", lang, agency=outcome.agency_code, period=format_year(outcome.period, lang))
     return text
 
 
@@ -145,11 +143,13 @@ def report_view(outcome: IngestOutcome, lang: str) -> html.Div:
     if outcome.status == "checked" and outcome.supersedes_id is not None:
         details.append(html.P(t("upload.checked_supersedes", lang, id=format_year(outcome.supersedes_id, lang))))
     children: list[Any] = [
-        dmc.Alert([html.Strong(message), *details], color=color, className=f"egov-outcome egov-outcome-{outcome.status}")
+        dmc.Alert(
+            [html.Strong(message), *details], color=color, className=f"egov-outcome egov-outcome-{outcome.status}"
+        )
     ]
     if outcome.problems:
         children.append(_problem_table(outcome.problems, lang))
-    return html.Div(children, **{"data-status": outcome.status})
+    return html.Div(children, **cast("dict[str, Any]", {"data-status": outcome.status}))
 
 
 def _unreadable(lang: str) -> dmc.Alert:
@@ -197,7 +197,7 @@ def layout(lang: str = "fa", agency: str | None = None, year: str | None = None,
     return html.Div(
         [
             html.H1(t("page.upload", lang), id=ids.UPLOAD_TITLE),
-            html.P(t("upload.intro", lang)),
+            html.Ol([html.Li(t(f"upload.step{step}", lang)) for step in (1, 2, 3)]),
             dcc.Store(id=ids.UPLOAD_LANG, data=lang),
             dmc.Group(
                 [
@@ -237,9 +237,15 @@ def layout(lang: str = "fa", agency: str | None = None, year: str | None = None,
                 ),
                 id=ids.UPLOAD_DROPZONE_WRAPPER,
                 className="egov-no-print",
-                **{"data-max-bytes": str(max_bytes), "data-message-id": ids.UPLOAD_TOO_LARGE},
+                **cast("dict[str, Any]", {"data-max-bytes": str(max_bytes), "data-message-id": ids.UPLOAD_TOO_LARGE}),
             ),
-            html.Div(t("upload.too_large", lang, limit=limit), id=ids.UPLOAD_TOO_LARGE, hidden=True, role="alert", className="egov-too-large"),
+            html.Div(
+                t("upload.too_large", lang, limit=limit),
+                id=ids.UPLOAD_TOO_LARGE,
+                hidden=True,
+                role="alert",
+                className="egov-too-large",
+            ),
             dcc.Loading(html.Div(id=ids.UPLOAD_REPORT, role="status"), type="dot"),
             dmc.Button(t("upload.confirm", lang), id=ids.UPLOAD_CONFIRM, disabled=True, color="green", mt="sm"),
             dcc.Loading(html.Div(id=ids.UPLOAD_RESULT, role="status"), type="dot"),

@@ -20,3 +20,24 @@ def browser(request: pytest.FixtureRequest) -> Any:
             pytest.fail(f"{reason}; EGOV_REQUIRE_SERVICES=1: required here")
         pytest.skip(reason)
     return request.getfixturevalue("dash_duo")
+
+
+@pytest.fixture
+def app_engine(tmp_path: Any) -> Any:
+    """A fresh migrated SQLite store (organisation and periods loaded) for the app under test."""
+    from store.engine import create_store_engine, upgrade_store
+
+    engine = create_store_engine(f"sqlite:///{tmp_path / 'dashboard.sqlite3'}")
+    upgrade_store(engine)
+    yield engine
+    engine.dispose()
+
+
+def requested_hosts(dash_duo: Any) -> set[str]:
+    """The hosts of every resource the current page requested (scripts, styles, fonts, XHR)."""
+    from urllib.parse import urlparse
+
+    names = dash_duo.driver.execute_script(
+        "return performance.getEntriesByType('resource').map(e => e.name).concat([location.href])"
+    )
+    return {urlparse(url).netloc for url in names}

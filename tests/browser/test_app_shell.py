@@ -1,4 +1,4 @@
-"""The app loads in a real browser, right-to-left, with every asset served by the app itself."""
+"""Every page loads in a real browser in both languages: right direction, own-host assets, no console error."""
 
 from __future__ import annotations
 
@@ -7,20 +7,56 @@ from urllib.parse import urlparse
 
 import pytest
 
+from dashboard import ids
 from dashboard.app import create_app
+from dashboard.i18n import t
+from tests.browser.conftest import requested_hosts
 
 pytestmark = pytest.mark.browser
 
+PAGES = (
+    ("/", "product.name"),
+    ("/methodology", "page.methodology"),
+    ("/reporting", "page.reporting"),
+    ("/upload", "page.upload"),
+)
 
-def test_page_is_persian_rtl_and_offline(browser: Any) -> None:
-    browser.start_server(create_app())
-    browser.wait_for_text_to_equal("h1", "کارنامه دولت الکترونیک", timeout=10)
 
-    html = browser.driver.find_element("tag name", "html")
-    assert html.get_attribute("dir") == "rtl"
-    assert html.get_attribute("lang") == "fa"
-    resources = browser.driver.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
+@pytest.mark.parametrize("lang", ["fa", "en"])
+def test_every_page_loads_in_its_language_and_direction(browser: Any, app_engine: Any, lang: str) -> None:
+    browser.start_server(create_app(engine=app_engine))
     own_host = urlparse(browser.server_url).netloc
-    assert resources, "the page loaded no scripts at all"
-    assert {urlparse(url).netloc for url in resources} == {own_host}
+    for path, title_key in PAGES:
+        browser.driver.get(f"{browser.server_url}{path}{'?lang=en' if lang == 'en' else ''}")
+        browser.wait_for_text_to_equal("h1", t(title_key, lang), timeout=10)
+        browser.wait_for_text_to_equal(f"#{ids.PRODUCT_NAME}", t("product.name", lang))
+        html = browser.driver.find_element("tag name", "html")
+        assert (html.get_attribute("lang"), html.get_attribute("dir")) == (lang, "rtl" if lang == "fa" else "ltr"), path
+        assert requested_hosts(browser) == {own_host}, path
+        assert browser.get_logs() == [], path
+    fonts = browser.driver.execute_script(
+        "return [...document.fonts].filter(f => f.status === 'loaded').map(f => f.family)"
+    )
+    assert any("Vazirmatn" in family for family in fonts)
+
+
+def test_language_toggle_keeps_the_page_and_the_navbar_follows(browser: Any, app_engine: Any) -> None:
+    browser.start_server(create_app(engine=app_engine))
+    browser.driver.get(f"{browser.server_url}/methodology")
+    browser.wait_for_text_to_equal("h1", t("page.methodology", "fa"), timeout=10)
+
+    browser.find_element(f"#{ids.LANG_EN}").click()
+    browser.wait_for_text_to_equal("h1", t("page.methodology", "en"), timeout=10)
+    assert browser.driver.execute_script("return [document.documentElement.lang, document.documentElement.dir]") == [
+        "en",
+        "ltr",
+    ]
+    assert browser.driver.current_url.endswith("/methodology?lang=en")
+    browser.find_element(f"#{ids.nav_link('reporting')}").click()
+    browser.wait_for_text_to_equal("h1", t("page.reporting", "en"), timeout=10)
+    assert browser.driver.current_url.endswith("/reporting?lang=en")
+
+    browser.find_element(f"#{ids.LANG_FA}").click()
+    browser.wait_for_text_to_equal("h1", t("page.reporting", "fa"), timeout=10)
+    assert browser.driver.execute_script("return document.documentElement.dir") == "rtl"
     assert browser.get_logs() == []
