@@ -14,6 +14,7 @@ import zlib
 from collections import Counter
 from collections.abc import Set
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Annotated, Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -58,7 +59,7 @@ class ParsedReport:
     def is_valid(self) -> bool:
         return not self.problems and self.form is not None
 
-    @property
+    @cached_property
     def content_sha256(self) -> str:
         """A hash of what the report says, not of its bytes: Excel re-saves change the bytes only."""
         assert self.form is not None
@@ -123,8 +124,15 @@ def _validation_problems(
     return problems
 
 
+READ_SHEETS = (layout.FORM_SHEET, layout.SERVICES_SHEET, layout.META_SHEET)
+
+
 def check_container(data: bytes, *, file: str, max_bytes: int) -> Problem | None:
-    """Refuse what is not a plain .xlsx before any parser sees it (cheap, bounded)."""
+    """Refuse what is not a plain, undamaged .xlsx before any parser sees it (cheap, bounded).
+
+    One pass over the archive: size, macros, unpacked size, and the CRC of every part the reader
+    will not parse itself (calamine verifies the sheets it reads); damage anywhere is a damaged file.
+    """
     if len(data) > max_bytes:
         return too_large_problem(file=file, size_bytes=len(data), max_bytes=max_bytes)
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
@@ -133,17 +141,37 @@ def check_container(data: bytes, *, file: str, max_bytes: int) -> Problem | None
         return make_problem("not_xlsx", file=file)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-            unpacked = sum(info.file_size for info in archive.infolist())
-            content_types = archive.read("[Content_Types].xml") if "[Content_Types].xml" in names else b""
-            if "xl/vbaProject.bin" in names or b"macroEnabled" in content_types:
+            infos = archive.infolist()
+            names = {info.filename for info in infos}
+            if "xl/vbaProject.bin" in names:
                 return make_problem("macros", file=file)
             if "xl/workbook.xml" not in names:
                 return make_problem("not_xlsx", file=file)
-            if unpacked > MAX_UNCOMPRESSED_BYTES:
+            if sum(info.file_size for info in infos) > MAX_UNCOMPRESSED_BYTES:
+                unpacked = sum(info.file_size for info in infos)
                 return make_problem("too_large", file=file, seen=f"{unpacked / 1e6:.0f} MB unpacked")
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, RuntimeError, NotImplementedError):
+            content_types = archive.read("[Content_Types].xml") if "[Content_Types].xml" in names else b""
+            if b"macroEnabled" in content_types:
+                return make_problem("macros", file=file)
+            damaged = _damaged_part(archive, infos, skip=_sheet_parts(archive, READ_SHEETS))
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, RuntimeError, NotImplementedError, KeyError):
         return make_problem("corrupt", file=file)
+    if damaged is not None:
+        return make_problem("corrupt", file=file, seen=damaged)
+    return None
+
+
+def _damaged_part(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], *, skip: set[str]) -> str | None:
+    """The first part whose data fails its CRC (reading it to the end checks it), if any."""
+    for info in infos:
+        if info.filename in skip or info.filename == "[Content_Types].xml":
+            continue
+        try:
+            with archive.open(info) as part:
+                while part.read(1 << 16):
+                    pass
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError):
+            return info.filename
     return None
 
 
@@ -165,27 +193,6 @@ def _sheet_parts(archive: zipfile.ZipFile, names: tuple[str, ...]) -> set[str]:
             target = rel[b"Target"].decode()
             parts.add(target.lstrip("/") if target.startswith("/") else f"xl/{target}")
     return parts
-
-
-def find_damaged_part(data: bytes, *, read_sheets: tuple[str, ...]) -> str | None:
-    """Check the CRC of every part the reader did not parse (calamine already verified those).
-
-    Damage anywhere means a damaged file, even in a part whose content we never use.
-    """
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            skip = _sheet_parts(archive, read_sheets)
-            for info in archive.infolist():
-                if info.filename in skip:
-                    continue
-                with archive.open(info) as part:
-                    while part.read(1 << 16):
-                        pass
-    except zipfile.BadZipFile as exc:
-        return str(exc)
-    except (zlib.error, EOFError, OSError, ValueError, RuntimeError, NotImplementedError, KeyError) as exc:
-        return type(exc).__name__
-    return None
 
 
 def _sheet_rows(workbook: CalamineWorkbook, name: str) -> list[list[Any]] | None:
@@ -393,15 +400,9 @@ def read_self_report(
         return report
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheets = {
-            name: _sheet_rows(workbook, name) for name in (layout.FORM_SHEET, layout.SERVICES_SHEET, layout.META_SHEET)
-        }
+        sheets = {name: _sheet_rows(workbook, name) for name in READ_SHEETS}
     except Exception:  # calamine raises several private error types for damaged files
         report.problems.append(make_problem("corrupt", file=file_name))
-        return report
-    damaged = find_damaged_part(data, read_sheets=tuple(name for name, rows in sheets.items() if rows is not None))
-    if damaged is not None:
-        report.problems.append(make_problem("corrupt", file=file_name, seen=damaged))
         return report
     meta = sheets[layout.META_SHEET]
     report.template_version = str(meta[0][1]) if meta and len(meta[0]) > 1 else None

@@ -7,15 +7,16 @@ for the same agency and period supersedes the current submission, which stays in
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from sqlalchemy import Connection, Engine, and_, bindparam, insert, or_, select, update
+from sqlalchemy import Connection, Dialect, Engine, Table, and_, bindparam, insert, or_, select, update
 
 from ingest.problems import Problem, too_large_problem
 from ingest.schema import FORM_FIELDS, NUMERIC_KINDS, stored_value
 from ingest.self_reports import ParsedReport, read_self_report
-from store.models import Event, ReportedService, ReportedValue, Submission, utc_now
+from store.models import Base, Event, ReportedService, ReportedValue, Submission, utc_now
 from store.reference import agency_codes
 
 Status = Literal["stored", "duplicate", "rejected", "checked"]
@@ -60,6 +61,28 @@ _FIND_EXISTING = (
     )
     .with_for_update()
 )
+
+
+@lru_cache(maxsize=32)
+def _insert_sql(dialect: Dialect, table: Table, keys: tuple[str, ...]) -> tuple[str, tuple[str, ...] | None]:
+    compiled = insert(table).compile(dialect=dialect, column_keys=list(keys))
+    return str(compiled), tuple(compiled.positiontup) if compiled.positional and compiled.positiontup else None
+
+
+def insert_rows(connection: Connection, model: type[Base], rows: list[dict[str, Any]]) -> None:
+    """Many rows in one driver-level executemany.
+
+    The statement is SQLAlchemy's own INSERT, compiled once per dialect; the rows skip SQLAlchemy's
+    per-row parameter processing, which cost more than the insert itself for a workbook's values.
+    Values must already be what the driver takes (numbers, text, bool, date, None).
+    """
+    if not rows:
+        return
+    sql, order = _insert_sql(connection.dialect, model.__table__, tuple(rows[0]))
+    params: list[Any] = [tuple(row[key] for key in order) for row in rows] if order else rows
+    connection.exec_driver_sql(sql, params)
+
+
 _SUPERSEDE = update(Submission).where(Submission.id == bindparam("previous_id")).values(status="superseded")
 _INSERT_SUBMISSION = insert(Submission).returning(Submission.id)
 
@@ -103,16 +126,18 @@ def _write_submission(connection: Connection, report: ParsedReport, previous_id:
         },
     ).scalar_one()
     values = form.model_dump()
-    connection.execute(
-        insert(ReportedValue),
+    insert_rows(
+        connection,
+        ReportedValue,
         [
             {"submission_id": submission_id, "field": s.code, "value": stored_value(s, values[s.code])}
             for s in _NUMERIC_SPECS
         ],
     )
     if report.services:
-        connection.execute(
-            insert(ReportedService),
+        insert_rows(
+            connection,
+            ReportedService,
             [
                 {
                     "submission_id": submission_id,

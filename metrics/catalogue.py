@@ -388,6 +388,11 @@ class Indicator(_Node):
     def _goalposts_ordered(self) -> Indicator:
         if self.goalposts is not None and not self.goalposts[0] < self.goalposts[1]:
             raise ValueError(f"{self.code}: goalposts {self.goalposts} must be [lower, upper] with lower < upper")
+        if self.direction == -1 and self.goalposts is None:
+            raise ValueError(
+                f"{self.code}: a lower-is-better indicator needs goalposts [best, worst]: its worst value "
+                "cannot be assumed the way 0 is for a share"
+            )
         return self
 
     def inputs(self) -> tuple[str, ...]:

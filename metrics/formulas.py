@@ -34,65 +34,98 @@ class IndicatorValues(NamedTuple):
     imputed: pd.Series
 
 
+FloatArray = np.ndarray
+
+
+class Inputs:
+    """The frame's input columns as float arrays, each converted once however many formulas use it.
+
+    Arithmetic on NumPy arrays instead of index-aligned Series is what keeps a nation-sized scoring
+    close to the bare arithmetic.
+    """
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.frame = frame
+        self._cache: dict[str, FloatArray] = {}
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+    def column(self, name: str) -> FloatArray:
+        """One input as floats; an absent column is all missing (e.g. a log KPI not loaded yet)."""
+        if name not in self._cache:
+            if name not in self.frame.columns:
+                self._cache[name] = np.full(len(self.frame), np.nan)
+            else:
+                column = self.frame[name]
+                if not pd.api.types.is_numeric_dtype(column.dtype):
+                    column = pd.to_numeric(column, errors="coerce")
+                self._cache[name] = column.to_numpy(dtype=np.float64, na_value=np.nan)
+        return self._cache[name]
+
+
 def input_column(frame: pd.DataFrame, name: str) -> pd.Series:
-    """One input as floats; an absent column is all missing (e.g. a log KPI not loaded yet)."""
-    if name not in frame.columns:
-        return pd.Series(np.nan, index=frame.index, dtype="float64", name=name)
-    return pd.to_numeric(frame[name], errors="coerce").astype("float64")
+    """One input as a float Series; an absent column is all missing."""
+    return pd.Series(Inputs(frame).column(name), index=frame.index, name=name)
 
 
-def _sum_inputs(frame: pd.DataFrame, names: str | tuple[str, ...]) -> pd.Series:
+def _sum_inputs(inputs: Inputs, names: str | tuple[str, ...]) -> FloatArray:
     """The sum of inputs; missing if any one is missing (a partial sum would understate)."""
     columns = (names,) if isinstance(names, str) else names
-    total = input_column(frame, columns[0])
+    total = inputs.column(columns[0])
     for name in columns[1:]:
-        total = total + input_column(frame, name)
+        total = total + inputs.column(name)
     return total
 
 
-def _divide(numerator: pd.Series, denominator: pd.Series, scale: float) -> pd.Series:
+def _divide(numerator: FloatArray, denominator: FloatArray, scale: float) -> FloatArray:
     """``scale × n / d`` with a zero denominator giving NaN, not infinity or 0."""
-    safe = denominator.where(denominator != 0)
-    return scale * numerator / safe
+    with np.errstate(divide="ignore", invalid="ignore"):
+        result = numerator / denominator
+    if scale != 1.0:
+        result *= scale
+    result[denominator == 0] = np.nan
+    return result
 
 
-def _ratio(formula: RatioFormula, frame: pd.DataFrame) -> pd.Series:
-    return _divide(_sum_inputs(frame, formula.numerator), _sum_inputs(frame, formula.denominator), formula.scale)
+def _ratio(formula: RatioFormula, inputs: Inputs) -> FloatArray:
+    return _divide(_sum_inputs(inputs, formula.numerator), _sum_inputs(inputs, formula.denominator), formula.scale)
 
 
-def _share_of_sum(formula: ShareOfSumFormula, frame: pd.DataFrame) -> pd.Series:
-    return _divide(_sum_inputs(frame, formula.part), _sum_inputs(frame, formula.parts), formula.scale)
+def _share_of_sum(formula: ShareOfSumFormula, inputs: Inputs) -> FloatArray:
+    return _divide(_sum_inputs(inputs, formula.part), _sum_inputs(inputs, formula.parts), formula.scale)
 
 
-def _boolean(formula: BooleanFormula, frame: pd.DataFrame) -> pd.Series:
-    flag = input_column(frame, formula.field)
-    return (flag.where(flag.isin([0.0, 1.0])) * formula.scale).astype("float64")
+def _boolean(formula: BooleanFormula, inputs: Inputs) -> FloatArray:
+    flag = inputs.column(formula.field)
+    return np.where((flag == 0.0) | (flag == 1.0), flag * formula.scale, np.nan)
 
 
-def _level_score(formula: LevelScoreFormula, frame: pd.DataFrame) -> pd.Series:
-    weighted = pd.Series(0.0, index=frame.index)
+def _level_score(formula: LevelScoreFormula, inputs: Inputs) -> FloatArray:
+    weighted = np.zeros(len(inputs))
     for name, score in formula.counts.items():
-        weighted = weighted + score * input_column(frame, name)
-    return _divide(weighted, input_column(frame, formula.total), 1.0)
+        weighted = weighted + score * inputs.column(name)
+    return _divide(weighted, inputs.column(formula.total), 1.0)
 
 
-def _choice_score(formula: ChoiceScoreFormula, frame: pd.DataFrame) -> pd.Series:
-    ordinal = input_column(frame, formula.field).to_numpy()
+def _choice_score(formula: ChoiceScoreFormula, inputs: Inputs) -> FloatArray:
+    ordinal = inputs.column(formula.field)
     scores = np.asarray(formula.scores, dtype="float64")
     valid = np.isfinite(ordinal) & (ordinal == np.round(ordinal)) & (ordinal >= 0) & (ordinal < len(scores))
     positions = np.where(valid, ordinal, 0).astype(np.int64)
-    return pd.Series(np.where(valid, scores[positions], np.nan), index=frame.index)
+    return np.where(valid, scores[positions], np.nan)
 
 
-def _answer_score(formula: AnswerScoreFormula, frame: pd.DataFrame) -> pd.Series:
+def _answer_score(formula: AnswerScoreFormula, inputs: Inputs) -> FloatArray:
     """Each answer's declared score; blank and "not relevant" (declared ``null``) are missing.
 
     >>> formula = AnswerScoreFormula(op="answer_score", field="eid", scores={"yes": 100, "no": 0, "not relevant": None})
     >>> evaluate_formula(formula, pd.DataFrame({"eid": ["yes", " no", "not relevant", None]})).tolist()
     [100.0, 0.0, nan, nan]
     """
+    frame = inputs.frame
     if formula.field not in frame.columns:
-        return pd.Series(np.nan, index=frame.index, dtype="float64")
+        return np.full(len(frame), np.nan)
     raw = frame[formula.field]
     answered = raw.notna()
     answers = raw[answered].astype(str).str.strip()
@@ -102,11 +135,28 @@ def _answer_score(formula: AnswerScoreFormula, frame: pd.DataFrame) -> pd.Series
             f"column {formula.field!r}: answers {unknown} are not declared; expected one of {list(formula.scores)}"
         )
     table = {answer: np.nan if score is None else float(score) for answer, score in formula.scores.items()}
-    return answers.map(table).reindex(frame.index).astype("float64")
+    return answers.map(table).reindex(frame.index).to_numpy(dtype=np.float64, na_value=np.nan)
 
 
-def _value(formula: ValueFormula, frame: pd.DataFrame) -> pd.Series:
-    return input_column(frame, formula.field)
+def _value(formula: ValueFormula, inputs: Inputs) -> FloatArray:
+    return inputs.column(formula.field)
+
+
+def evaluate_array(formula: Formula, inputs: Inputs) -> FloatArray:
+    """A formula's values for every row, as a float array (missing stays NaN)."""
+    if isinstance(formula, RatioFormula):
+        return _ratio(formula, inputs)
+    if isinstance(formula, ShareOfSumFormula):
+        return _share_of_sum(formula, inputs)
+    if isinstance(formula, BooleanFormula):
+        return _boolean(formula, inputs)
+    if isinstance(formula, LevelScoreFormula):
+        return _level_score(formula, inputs)
+    if isinstance(formula, ChoiceScoreFormula):
+        return _choice_score(formula, inputs)
+    if isinstance(formula, AnswerScoreFormula):
+        return _answer_score(formula, inputs)
+    return _value(formula, inputs)
 
 
 def evaluate_formula(formula: Formula, frame: pd.DataFrame) -> pd.Series:
@@ -120,21 +170,7 @@ def evaluate_formula(formula: Formula, frame: pd.DataFrame) -> pd.Series:
     2     NaN
     dtype: float64
     """
-    if isinstance(formula, RatioFormula):
-        result = _ratio(formula, frame)
-    elif isinstance(formula, ShareOfSumFormula):
-        result = _share_of_sum(formula, frame)
-    elif isinstance(formula, BooleanFormula):
-        result = _boolean(formula, frame)
-    elif isinstance(formula, LevelScoreFormula):
-        result = _level_score(formula, frame)
-    elif isinstance(formula, ChoiceScoreFormula):
-        result = _choice_score(formula, frame)
-    elif isinstance(formula, AnswerScoreFormula):
-        result = _answer_score(formula, frame)
-    else:
-        result = _value(formula, frame)
-    return result.astype("float64").rename(None)
+    return pd.Series(evaluate_array(formula, Inputs(frame)), index=frame.index, dtype="float64")
 
 
 def apply_missing(values: pd.Series, treatment: MissingTreatment, *, entity_level: int | str = 0) -> IndicatorValues:
@@ -155,15 +191,31 @@ def apply_missing(values: pd.Series, treatment: MissingTreatment, *, entity_leve
     return IndicatorValues(filled, missing & filled.notna())
 
 
-def evaluate_indicator(indicator: Indicator, frame: pd.DataFrame, *, entity_level: int | str = 0) -> IndicatorValues:
+def evaluate_indicator(
+    indicator: Indicator, frame: pd.DataFrame, *, entity_level: int | str = 0, inputs: Inputs | None = None
+) -> IndicatorValues:
     """An indicator's values for every row, after its declared missing treatment."""
-    raw = evaluate_formula(indicator.formula, frame).rename(indicator.code)
+    raw = pd.Series(evaluate_array(indicator.formula, inputs or Inputs(frame)), index=frame.index, name=indicator.code)
     return apply_missing(raw, indicator.missing, entity_level=entity_level)
 
 
 def evaluate_indicators(indicators: tuple[Indicator, ...], frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Every indicator at once: (values, imputed flags), each a frame with one column per indicator."""
-    results = {i.code: evaluate_indicator(i, frame) for i in indicators}
-    values = pd.DataFrame({code: r.values for code, r in results.items()}, index=frame.index)
-    imputed = pd.DataFrame({code: r.imputed for code, r in results.items()}, index=frame.index)
-    return values, imputed
+    """Every indicator at once: (values, imputed flags), each a frame with one column per indicator.
+
+    Indicators whose missing treatment is ``missing`` (the default) are computed straight into one
+    array; only ``zero`` and ``carry_forward`` need the per-indicator pandas path."""
+    inputs = Inputs(frame)
+    values = np.empty((len(frame), len(indicators)))
+    imputed = np.zeros((len(frame), len(indicators)), dtype=bool)
+    for column, indicator in enumerate(indicators):
+        if indicator.missing == "missing":
+            values[:, column] = evaluate_array(indicator.formula, inputs)
+            continue
+        result = evaluate_indicator(indicator, frame, inputs=inputs)
+        values[:, column] = result.values.to_numpy(dtype=np.float64)
+        imputed[:, column] = result.imputed.to_numpy(dtype=bool)
+    codes = [i.code for i in indicators]
+    return (
+        pd.DataFrame(values, index=frame.index, columns=codes),
+        pd.DataFrame(imputed, index=frame.index, columns=codes),
+    )

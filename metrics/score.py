@@ -103,14 +103,16 @@ def normalise_year(catalogue: Catalogue, values: pd.DataFrame, *, spec: ScoringS
         batches.setdefault((method, indicator.direction, alone), []).append(j)
     for (how, direction, _), columns in batches.items():
         chosen = [indicators[j] for j in columns]
-        lower, upper = (np.array(bound, dtype=np.float64) for bound in zip(*map(_goalposts, chosen), strict=True))
+        worst, goal, lower, upper = (
+            np.array(bound, dtype=np.float64) for bound in zip(*map(_reference_points, chosen), strict=True)
+        )
         scores[:, columns] = normalise(
             how,
             matrix[:, columns],
             direction=1 if direction == 1 else -1,
             scale=catalogue.scoring.score_max,
-            baseline=lower,
-            target=_agency_target_columns(chosen, values.index, upper) if any(i.overrides for i in chosen) else upper,
+            baseline=worst,
+            target=_agency_target_columns(chosen, values.index, goal) if any(i.overrides for i in chosen) else goal,
             bounds=(lower, upper),
         )
     return pd.DataFrame(scores, index=values.index, columns=codes)
@@ -120,12 +122,21 @@ def normalise_year(catalogue: Catalogue, values: pd.DataFrame, *, spec: ScoringS
 _COLUMN_BY_COLUMN = frozenset({"distance_to_target", "goalposts", "min_max", "none"})
 
 
-def _goalposts(indicator: Indicator) -> tuple[float, float]:
-    """Distance to target runs from the worst value (lower goalpost, 0 by default) to the plan's target."""
-    if indicator.goalposts is not None:
-        return indicator.goalposts
-    target = indicator.target if indicator.target is not None else 100.0
-    return (0.0, target) if indicator.direction == 1 else (target, 0.0)
+def _reference_points(indicator: Indicator) -> tuple[float, float, float, float]:
+    """(worst, target, lower goalpost, upper goalpost) of an indicator.
+
+    Distance to target runs from the worst value to the plan's target: for a share (direction +1)
+    the worst is the lower goalpost, 0 unless declared; a lower-is-better indicator must declare its
+    goalposts (the catalogue refuses one without), and its worst is the upper goalpost.
+    """
+    if indicator.direction == 1:
+        lower, upper = indicator.goalposts or (0.0, indicator.target if indicator.target is not None else 100.0)
+        target = indicator.target if indicator.target is not None else upper
+        return lower, target, lower, upper
+    assert indicator.goalposts is not None  # validated by the catalogue
+    lower, upper = indicator.goalposts
+    target = indicator.target if indicator.target is not None else lower
+    return upper, target, lower, upper
 
 
 def _agency_target_columns(indicators: list[Indicator], agencies: pd.Index, defaults: np.ndarray) -> np.ndarray:
