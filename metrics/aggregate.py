@@ -216,13 +216,16 @@ def aggregate_tree(
     *,
     weights: Mapping[str, float] | None = None,
     method: Aggregation | None = None,
+    method_by_level: Mapping[int, Aggregation] | None = None,
     min_coverage: float | None = None,
 ) -> TreeScores:
     """Aggregate normalised indicator scores up the tree, deepest groups first.
 
     ``indicator_scores`` has one row per entity and one column per indicator code (absent columns are
-    missing). Each group uses its own declared aggregation, else ``method``, else the catalogue default;
-    ``weights`` overrides node weights by code (sensitivity runs change one argument, not the file).
+    missing). Each group uses its own declared aggregation (part of an index's definition, like the EU
+    benchmark's best-of), else ``method_by_level`` for its depth (0 the index, 1 the pillars, …), else
+    ``method``, else the catalogue default; ``weights`` overrides node weights by code (sensitivity
+    runs change one argument, not the file).
     """
     defaults = catalogue.scoring
     coverage_needed = defaults.min_coverage if min_coverage is None else min_coverage
@@ -236,7 +239,8 @@ def aggregate_tree(
         children = catalogue.children(group.code)
         block = np.column_stack([columns[child.code] for child in children])
         child_weights = [(weights or {}).get(child.code, child.weight) for child in children]
-        how = group.aggregation or method or defaults.aggregation
+        depth = len(catalogue.ancestors(group.code))
+        how = group.aggregation or (method_by_level or {}).get(depth) or method or defaults.aggregation
         result = aggregate(block, child_weights, method=how, min_coverage=coverage_needed)
         scores = result.values
         if group.rescale == "min_max":

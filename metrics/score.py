@@ -36,6 +36,10 @@ class ScoringSpec(BaseModel):
         default=None, description="One method for every indicator; None: each indicator's own, else the default."
     )
     aggregation: Aggregation | None = Field(default=None, description="One method for every group; None: declared.")
+    aggregation_by_level: dict[int, Aggregation] = Field(
+        default_factory=dict,
+        description="A method per level of the tree (0 the index, 1 pillars, …); wins over one method.",
+    )
     weights: dict[str, float] = Field(default_factory=dict, description="Node weights overriding the catalogue.")
     min_coverage: float | None = Field(default=None, ge=0, le=1)
     imputation: Imputation = "none"
@@ -236,6 +240,7 @@ def score_agencies(
         scores,
         weights=spec.weights or None,
         method=spec.aggregation,
+        method_by_level=spec.aggregation_by_level or None,
         min_coverage=spec.min_coverage,
     )
     trajectories = assess_trajectories(catalogue, values, agencies=agencies.index, as_of_year=year)

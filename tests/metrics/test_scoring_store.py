@@ -123,3 +123,18 @@ def pd_isna(value: object) -> bool:
     import pandas as pd
 
     return bool(pd.isna(value))
+
+
+def test_aggregation_is_chosen_per_level(province: Engine) -> None:
+    spec = api.score_result(1393, engine=province, cat=SMALL).spec
+    index_geometric = api.score_result(
+        1393, engine=province, cat=SMALL, spec=spec.replace(aggregation_by_level={0: "geometric"})
+    )
+    pillars_geometric = api.score_result(
+        1393, engine=province, cat=SMALL, spec=spec.replace(aggregation_by_level={1: "geometric"})
+    )
+    # TAX's enablers pillar is 0: a geometric index is 0; each pillar has one indicator, so a geometric
+    # mean at the pillar level changes nothing and the arithmetic index stays (50 + 50 + 0) / 4 = 25
+    assert index_geometric.agencies.loc["QM-TAX", "index_score"] == pytest.approx(0)
+    assert pillars_geometric.agencies.loc["QM-TAX", "index_score"] == pytest.approx(25)
+    assert index_geometric.spec.fingerprint() != pillars_geometric.spec.fingerprint()
