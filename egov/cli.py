@@ -210,6 +210,7 @@ def ingest_logs(
                 source=source,
                 dry_run=dry_run,
                 max_rejected_share=settings.log_max_rejected_share,
+                memory_limit_mb=settings.log_memory_limit_mb,
                 on_progress=_progress_updater(progress, task, size),
             )
             outcomes.append(outcome)

@@ -210,16 +210,45 @@ def _duration_raw(found: dict[str, str]) -> str:
     return f"{_norm(_col(found, 'started_at'))} || {_norm(_col(found, 'ended_at'))}"
 
 
+def _raw_hash(found: dict[str, str]) -> str:
+    return f"hash({', '.join(f'coalesce({_col(found, c)}, chr(0))' for c in found)})"
+
+
+def line_numbers(
+    con: duckdb.DuckDBPyConnection, found: dict[str, str], source: str, hashes: list[int]
+) -> dict[int, list[int]]:
+    """Line numbers (the header is line 1) of the rows whose raw fields hash to ``hashes``."""
+    con.register("wanted_hashes", pd.DataFrame({"h": pd.Series(sorted(set(hashes)), dtype="uint64")}))
+    rows = con.execute(
+        f"""SELECT line, raw_hash FROM (
+                SELECT row_number() OVER () + 1 AS line, {_raw_hash(found)} AS raw_hash FROM {source}
+            ) WHERE raw_hash IN (SELECT h FROM wanted_hashes) ORDER BY line"""
+    ).fetchall()
+    lines: dict[int, list[int]] = {}
+    for line, raw_hash in rows:
+        lines.setdefault(int(raw_hash), []).append(int(line))
+    return lines
+
+
 def aggregate_sql(found: dict[str, str], source: str) -> str:
-    """The one streaming query: clean, classify, de-duplicate and aggregate (``source`` is a relation)."""
-    raw_columns = ", ".join(f'"{h}"' for h in found.values())
+    """The one streaming query: clean, classify, de-duplicate and aggregate (``source`` is a relation).
+
+    No row numbers here: numbering rows forces DuckDB to read the file in order on one thread.
+    Rejected rows carry a hash of their raw fields instead, and ``line_numbers`` finds their lines
+    in a second, cheap pass only when there are any. Of rows sharing a transaction id, the latest
+    record (by time, then outcome) is the one counted: a re-sent transaction's final state.
+    """
     raw_struct = ", ".join(f'"{c}" := "raw_{c}"' for c in found)
     has_txn = "transaction_id" in found
+    dedupe = (
+        "CASE WHEN reason IS NULL AND txn IS NOT NULL THEN row_number() OVER "
+        "(PARTITION BY txn ORDER BY jy DESC, jm DESC, raw_timestamp DESC, outcome) > 1 ELSE FALSE END"
+    )
     return f"""
 WITH src AS (
-    SELECT row_number() OVER () + 1 AS line, {raw_columns} FROM {source}
+    SELECT * FROM {source}
 ), cleaned AS (
-    SELECT line,
+    SELECT
         upper(replace({_norm(_col(found, "agency_code"))}, ' ', '')) AS agency,
         upper(replace({_norm(_col(found, "service_code"))}, ' ', '')) AS service,
         {_key(_col(found, "channel"))} AS channel_key,
@@ -228,7 +257,8 @@ WITH src AS (
         {_duration_raw(found)} AS duration_text,
         {_duration_expr(found)} AS duration,
         {f"nullif({_norm(_col(found, 'transaction_id'))}, '')" if has_txn else "NULL"} AS txn,
-        {", ".join(f'"{h}" AS "raw_{c}"' for c, h in found.items())}
+        {", ".join(f'"{h}" AS "raw_{c}"' for c, h in found.items())},
+        {_raw_hash(found)} AS raw_hash
     FROM src
 ), timed AS (
     SELECT c.*, try_cast(c.ymd.y AS INTEGER) AS y, try_cast(c.ymd.m AS INTEGER) AS m, try_cast(c.ymd.d AS INTEGER) AS d
@@ -256,7 +286,7 @@ WITH src AS (
     LEFT JOIN services s ON s.agency = d.agency AND s.service = d.service
 ), marked AS (
     SELECT *, {_bucket_expr("duration")} AS bucket,
-        {"CASE WHEN reason IS NULL AND txn IS NOT NULL THEN row_number() OVER (PARTITION BY txn ORDER BY line) > 1 ELSE FALSE END" if has_txn else "FALSE"} AS is_duplicate
+        {dedupe if has_txn else "FALSE"} AS is_duplicate
     FROM classified
 )
 SELECT reason, is_duplicate,
@@ -272,7 +302,8 @@ SELECT reason, is_duplicate,
     count(duration) AS duration_count,
     coalesce(sum(duration), 0) AS duration_sum_s,
     {", ".join(f"count(*) FILTER (WHERE bucket = {n}) AS {col}" for n, col in enumerate(BUCKET_COLUMNS))},
-    list(struct_pack(line := line, reason := reason, raw := struct_pack({raw_struct}))) FILTER (WHERE reason IS NOT NULL)
+    {"min(raw_source_system) AS source_min, max(raw_source_system) AS source_max," if "source_system" in found else ""}
+    list(struct_pack(hash := raw_hash, reason := reason, raw := struct_pack({raw_struct}))) FILTER (WHERE reason IS NOT NULL)
         AS rejected_rows
 FROM marked
 GROUP BY ALL
@@ -361,17 +392,35 @@ def _run_with_progress(
         on_progress(1.0)
 
 
-def write_rejects(path: Path, groups: pd.DataFrame) -> int:
+def rejected_rows(groups: pd.DataFrame, lines: dict[int, list[int]]) -> list[dict[str, Any]]:
     """Every unusable row with its line number and reason, in file order."""
     rows = [row for batch in groups["rejected_rows"].dropna() for row in batch]
-    rows.sort(key=lambda r: r["line"])
-    records = [
-        {"line": r["line"], "reason": r["reason"], "reason_fa": REASONS[r["reason"]][0], **(r["raw"] or {})}
-        for r in rows
-    ]
+    taken: dict[int, int] = {}
+    records = []
+    for row in rows:
+        found = lines.get(int(row["hash"]), [])
+        position = taken.get(int(row["hash"]), 0)
+        taken[int(row["hash"])] = position + 1
+        line = found[position] if position < len(found) else None
+        records.append(
+            {"line": line, "reason": row["reason"], "reason_fa": REASONS[row["reason"]][0], **(row["raw"] or {})}
+        )
+    return sorted(records, key=lambda r: (r["line"] is None, r["line"] or 0))
+
+
+def write_rejects(path: Path, records: list[dict[str, Any]]) -> int:
     path.parent.mkdir(parents=True, exist_ok=True)
     pd.DataFrame(records).to_csv(path, index=False, encoding="utf-8-sig")
     return len(records)
+
+
+@dataclass
+class ReadLog:
+    """One file cleaned and aggregated: groups (accepted and rejected), source, rejected rows."""
+
+    groups: pd.DataFrame
+    source: str
+    rejected: list[dict[str, Any]]
 
 
 def read_log_file(
@@ -379,28 +428,28 @@ def read_log_file(
     path: Path,
     *,
     source: str | None = None,
-    memory_limit: str = "512MB",
+    memory_limit_mb: int = 512,
     threads: int = 2,
     on_progress: Callable[[float], None] | None = None,
-) -> tuple[pd.DataFrame, str]:
-    """Clean and aggregate one file; returns the groups (accepted and rejected) and the source name."""
+) -> ReadLog:
+    """Clean and aggregate one file in one streaming pass (a second, light one numbers rejected rows)."""
     fmt = load_log_format()
-    con = _connection(engine, fmt, memory_limit=memory_limit, threads=threads)
+    con = _connection(engine, fmt, memory_limit=f"{memory_limit_mb}MB", threads=threads)
     try:
         relation, headers = _source_relation(con, path)
         found = resolve_columns(headers, fmt)
         try:
             groups = _run_with_progress(con, aggregate_sql(found, relation), on_progress)
+            hashes = [int(row["hash"]) for batch in groups["rejected_rows"].dropna() for row in batch]
+            lines = line_numbers(con, found, relation, hashes) if hashes else {}
         except duckdb.Error as exc:
             raise LogFileError("فایل به صورت CSV خوانده نمی‌شود", f"the file cannot be read as CSV: {exc}") from exc
-        if source is None and "source_system" in found:
-            names = con.execute(
-                f'SELECT DISTINCT "{found["source_system"]}" FROM {relation} WHERE "{found["source_system"]}" IS NOT NULL LIMIT 2'
-            ).fetchall()
-            source = str(names[0][0]).strip() if len(names) == 1 else None
     finally:
         con.close()
-    return groups, source or path.name.split(".")[0]
+    if source is None and "source_system" in found:
+        names = set(groups["source_min"].dropna()) | set(groups["source_max"].dropna())
+        source = str(names.pop()).strip() if len(names) == 1 else None
+    return ReadLog(groups, source or path.name.split(".")[0], rejected_rows(groups, lines))
 
 
 def _summarise(groups: pd.DataFrame, outcome: LogIngestOutcome) -> pd.DataFrame:
@@ -510,6 +559,7 @@ def ingest_log_file(
     source: str | None = None,
     dry_run: bool = False,
     max_rejected_share: float | None = None,
+    memory_limit_mb: int = 512,
     on_progress: Callable[[float], None] | None = None,
 ) -> LogIngestOutcome:
     """Ingest one log file as one job: all of it is counted once, or none of it is."""
@@ -536,17 +586,18 @@ def ingest_log_file(
             outcome.job_id = _record_job(engine, {**job, **_job_fields(outcome)})
         return outcome
     try:
-        groups, outcome.source_system = read_log_file(engine, path, source=source, on_progress=on_progress)
+        read = read_log_file(engine, path, source=source, memory_limit_mb=memory_limit_mb, on_progress=on_progress)
     except LogFileError as exc:
         outcome.status, outcome.message_fa, outcome.message_en = "failed", exc.message_fa, exc.message_en
         if not dry_run:
             outcome.job_id = _record_job(engine, {**job, **_job_fields(outcome)})
         return outcome
-    rows = _summarise(groups, outcome)
-    if outcome.rows_rejected:
+    outcome.source_system = read.source
+    rows = _summarise(read.groups, outcome)
+    if read.rejected:
         stamp = started.strftime("%Y%m%dT%H%M%S")
         rejects = rejects_dir / f"{stamp}_{path.name.split('.')[0]}_{sha[:8]}.rejects.csv"
-        write_rejects(rejects, groups)
+        write_rejects(rejects, read.rejected)
         outcome.rejects_path = str(rejects)
     threshold = load_log_format().max_rejected_share if max_rejected_share is None else max_rejected_share
     share = outcome.rows_rejected / outcome.rows_read if outcome.rows_read else 0.0

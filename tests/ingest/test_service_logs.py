@@ -95,8 +95,8 @@ def test_rows_are_aggregated_by_agency_service_channel_and_jalali_month(store: E
 
 
 def test_every_spelling_gives_the_same_aggregates(store: Engine, engine: Engine, tmp_path: Path) -> None:
-    plain = read_log_file(store, write_log(tmp_path / "en.csv", ROWS))[0]
-    persian = read_log_file(store, write_log(tmp_path / "fa.csv.gz", ROWS_FA, headers=HEADERS_FA, delimiter=";"))[0]
+    plain = read_log_file(store, write_log(tmp_path / "en.csv", ROWS)).groups
+    persian = read_log_file(store, write_log(tmp_path / "fa.csv.gz", ROWS_FA, headers=HEADERS_FA, delimiter=";")).groups
     columns = ["agency_code", "service_code", "channel", "year", "month", "transactions", "completed", "h04"]
     assert persian["reason"].isna().all(), persian[persian["reason"].notna()]
     pd.testing.assert_frame_equal(
@@ -113,7 +113,7 @@ def test_xlsx_export_is_read_like_csv(store: Engine, tmp_path: Path) -> None:
     for row in ROWS:
         sheet.append(row)
     wb.save(tmp_path / "small.xlsx")
-    groups = read_log_file(store, tmp_path / "small.xlsx")[0]
+    groups = read_log_file(store, tmp_path / "small.xlsx").groups
     assert groups["reason"].isna().all() and groups["transactions"].sum() == 5
 
 
