@@ -8,6 +8,9 @@ cached per (store, data version, spec, year): nothing is recomputed until a new 
 >>> from metrics import api
 >>> api.default_spec().catalogue_version
 'fifth-plan/1'
+
+The other examples read the configured store holding the demo province (``egov demo --province QM``,
+or ``make demo``); ``tests/test_api_docs.py`` runs every one of them on a fresh demo store.
 """
 
 from __future__ import annotations
@@ -63,7 +66,7 @@ def _catalogue_at(path: str | None) -> Catalogue:
 def catalogue(path: str | Path | None = None) -> Catalogue:
     """The indicator catalogue (the Fifth Plan's by default; any catalogue file by path).
 
-    >>> catalogue().plan.target_year
+    >>> api.catalogue().plan.target_year
     1394
     """
     return _catalogue_at(None if path is None else str(path))
@@ -72,7 +75,7 @@ def catalogue(path: str | Path | None = None) -> Catalogue:
 def default_spec(cat: Catalogue | None = None) -> ScoringSpec:
     """The catalogue's default scoring choices; change one with ``spec.replace(normalisation="min_max")``.
 
-    >>> default_spec().replace(aggregation="geometric").aggregation
+    >>> api.default_spec().replace(aggregation="geometric").aggregation
     'geometric'
     """
     return ScoringSpec.default_for(cat or catalogue())
@@ -87,7 +90,14 @@ def data_version(engine: Engine | None = None) -> int:
 def score_result(
     year: int, *, spec: ScoringSpec | None = None, engine: Engine | None = None, cat: Catalogue | None = None
 ) -> ScoreResult:
-    """The whole scoring of ``year`` (agencies, groups, indicators), cached per data version and spec."""
+    """The whole scoring of ``year`` (agencies, groups, indicators), cached per data version and spec.
+
+    ``cat`` scores with another catalogue (a modified copy, say); its spec must name its version.
+
+    >>> result = api.score_result(1394)
+    >>> result.year, result.spec.plan, list(result.groups.columns[:2])
+    (1394, 'fifth', ['egov_index', 'files'])
+    """
     engine = _engine(engine)
     cat = cat or catalogue()
     spec = spec or default_spec(cat)
@@ -105,7 +115,11 @@ def score_result(
 
 
 def agencies(engine: Engine | None = None) -> pd.DataFrame:
-    """Every agency with its province, county, district and sector (names in Persian and English)."""
+    """Every agency with its province, county, district and sector (names in Persian and English).
+
+    >>> api.agencies().loc["QM-GOV", ["name_en", "kind", "province_code"]].tolist()
+    ['Qom Governorate', 'governorate', 'QM']
+    """
     return data.agencies_frame(_engine(engine))
 
 
@@ -122,6 +136,12 @@ def scores(
     ``rank_change`` is the previous year's provincial rank minus this year's (positive = moved up).
     Unscored agencies have no rank and say why in ``not_scored_reason``. ``frame.attrs`` holds the
     plan, catalogue version and the full scoring spec.
+
+    >>> table = api.scores(1394, province="QM")
+    >>> int(table["rank_province"].min()), table.attrs["spec"]["catalogue_version"]
+    (1, 'fifth-plan/1')
+    >>> bool(table.loc[~table["scored"], "not_scored_reason"].notna().all())
+    True
     """
     result = score_result(year, spec=spec, engine=engine)
     table = result.agencies.join(result.groups.drop(columns=[catalogue().root.code]).add_prefix("pillar_"))
@@ -152,7 +172,13 @@ def ranks(
     spec: ScoringSpec | None = None,
     engine: Engine | None = None,
 ) -> pd.DataFrame:
-    """The ranking table for one scope (province, county or sector), best first, with the change."""
+    """The ranking table for one scope (province, county or sector), best first, with the change.
+
+    >>> api.ranks(1394, province="QM")["rank"].head(3).tolist()
+    [1, 2, 3]
+    >>> api.ranks(1394, scope="sector", province="QM").columns[:3].tolist()
+    ['name_fa', 'name_en', 'province_code']
+    """
     if scope not in ("province", "county", "sector"):
         raise ValueError(f"scope must be province, county or sector, not {scope!r}")
     table = scores(year, province=province, spec=spec, engine=engine)
@@ -188,6 +214,14 @@ def rank_intervals(
     so reproducible), ``interval_width``, ``robust`` (width within the catalogue's
     ``scoring.robustness.max_interval_width``) and ``ranked_share``. ``frame.attrs`` holds the draw
     settings and ``sensitivity``: the share of rank variance each uncertain input explains.
+
+    >>> intervals = api.rank_intervals(1394, province="QM", draws=100)
+    >>> ranked = intervals.dropna(subset=["nominal_rank"])
+    >>> bool((ranked["p5_rank"] <= ranked["p95_rank"]).all())
+    True
+    >>> sensitivity = intervals.attrs["sensitivity"]
+    >>> max(sensitivity, key=sensitivity.get)  # on the demo, the choice of mean moves ranks most
+    'aggregation'
     """
     cat = catalogue()
     result = score_result(year, spec=spec, engine=engine)
@@ -215,7 +249,14 @@ def indicator_scores(
 ) -> pd.DataFrame:
     """One row per agency × indicator: value, 0–100 score, the path's target for the year,
     achievement, status, trend slope, the value projected for the target year, the year the
-    target would be reached at the current pace, and whether the value was imputed."""
+    target would be reached at the current pace, and whether the value was imputed.
+
+    >>> rows = api.indicator_scores(1394, agency="QM-GOV")
+    >>> len(rows) == len(api.catalogue().indicators)
+    True
+    >>> set(rows["status"]) <= {*api.STATUSES, "not_scored"}
+    True
+    """
     table = score_result(year, spec=spec, engine=engine).indicators
     if agency is not None:
         table = table[table["agency_code"] == agency]
@@ -227,7 +268,12 @@ def indicator_scores(
 
 
 def trajectory(agency: str, *, engine: Engine | None = None) -> pd.DataFrame:
-    """Every indicator of one agency, year by year: its value and the path's target for that year."""
+    """Every indicator of one agency, year by year: its value and the path's target for that year.
+
+    >>> path = api.trajectory("QM-GOV")
+    >>> sorted(path["year"].unique().tolist())
+    [1390, 1391, 1392, 1393, 1394]
+    """
     cat = catalogue()
     frames = []
     for year in range(cat.plan.first_year, cat.plan.target_year + 1):
@@ -239,7 +285,11 @@ def trajectory(agency: str, *, engine: Engine | None = None) -> pd.DataFrame:
 
 
 def maturity(year: int, *, engine: Engine | None = None) -> pd.DataFrame:
-    """Each agency's maturity stage for ``year`` from its reported services' levels."""
+    """Each agency's maturity stage for ``year`` from its reported services' levels.
+
+    >>> api.maturity(1394).loc["QM-GOV", ["stage", "stage_en"]].tolist()
+    ['services_interactive', 'interactive']
+    """
     engine = _engine(engine)
     cat = catalogue()
     reported = data.reported_values_frame(engine)
@@ -253,7 +303,11 @@ def maturity(year: int, *, engine: Engine | None = None) -> pd.DataFrame:
 
 
 def province_maturity(year: int, *, engine: Engine | None = None) -> pd.DataFrame:
-    """The maturity stage of each province as a whole (its agencies' services summed)."""
+    """The maturity stage of each province as a whole (its agencies' services summed).
+
+    >>> api.province_maturity(1394).loc["QM", "stage_en"]
+    'interactive'
+    """
     engine = _engine(engine)
     stages = maturity(year, engine=engine)
     provinces = data.agencies_frame(engine)["province_code"]
@@ -263,12 +317,23 @@ def province_maturity(year: int, *, engine: Engine | None = None) -> pd.DataFram
 
 
 def submissions(*, current_only: bool = True, engine: Engine | None = None) -> pd.DataFrame:
-    """Submissions (by default the one that counts per agency and period), with status and history links."""
+    """Submissions (by default the one that counts per agency and period), with status and history links.
+
+    >>> current = api.submissions()
+    >>> current.loc[current["agency_code"] == "QM-GOV", "year"].tolist()
+    [1390, 1392, 1393, 1394]
+    >>> sorted(set(api.submissions(current_only=False)["status"]))  # corrected reports supersede
+    ['submitted', 'superseded']
+    """
     return data.submissions_frame(_engine(engine), current_only=current_only)
 
 
 def completeness(*, engine: Engine | None = None) -> pd.DataFrame:
-    """Agency × plan year: ``reported``, ``late`` (after the period's deadline) or ``missing``."""
+    """Agency × plan year: ``reported``, ``late`` (after the period's deadline) or ``missing``.
+
+    >>> api.completeness().loc["QM-GOV"].tolist()
+    ['reported', 'missing', 'reported', 'reported', 'reported']
+    """
     engine = _engine(engine)
     cat = catalogue()
     years = list(range(cat.plan.first_year, cat.plan.target_year + 1))
@@ -280,20 +345,31 @@ def completeness(*, engine: Engine | None = None) -> pd.DataFrame:
     late = subs["deadline"].notna() & (pd.to_datetime(subs["submitted_at"]).dt.date > subs["deadline"])
     subs = subs.assign(state=late.map({True: "late", False: "reported"}))
     matrix = subs.pivot_table(index="agency_code", columns="year", values="state", aggfunc="first")
-    return matrix.reindex(index=agencies_index, columns=years).fillna("missing")
+    return matrix.reindex(index=agencies_index, columns=years).astype(object).fillna("missing")
 
 
 def honours_and_laggards(
     year: int,
     *,
     province: str | None = None,
-    top_n: int = 5,
-    off_track_at_least: int = 3,
+    top_n: int | None = None,
+    off_track_at_least: int | None = None,
     spec: ScoringSpec | None = None,
     engine: Engine | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Agencies to honour (the top ``top_n`` by provincial rank, ties included) and those that lag
-    (off track on ``off_track_at_least`` or more indicators), as lists the governor's office acts on."""
+    (off track on ``off_track_at_least`` or more indicators), as lists the governor's office acts on.
+    Both default to the catalogue's ``honours_top_n`` and ``laggard_off_track_at_least``.
+
+    >>> honours, laggards = api.honours_and_laggards(1394, province="QM", top_n=3)
+    >>> honours["rank_province"].tolist()
+    [1, 2, 3]
+    >>> bool((laggards["off_track_count"] >= api.catalogue().scoring.laggard_off_track_at_least).all())
+    True
+    """
+    defaults = catalogue().scoring
+    top_n = defaults.honours_top_n if top_n is None else top_n
+    off_track_at_least = defaults.laggard_off_track_at_least if off_track_at_least is None else off_track_at_least
     table = scores(year, province=province, spec=spec, engine=engine)
     columns = ["name_fa", "name_en", "province_code", "index_score", "rank_province", "off_track_count"]
     honours = table[table["rank_province"].notna() & (table["rank_province"] <= top_n)][columns]
@@ -309,6 +385,12 @@ def claimed_vs_observed(year: int, *, engine: Engine | None = None) -> pd.DataFr
     Claimed: share of services at transactional level or above, share of processes done
     electronically. Observed (digital take-up, completed online transactions) comes from service
     logs; until logs are loaded ``observed_source`` says so and the gap stays missing, not zero.
+
+    >>> gaps = api.claimed_vs_observed(1394)
+    >>> gaps.loc["QM-AGRI", ["observed_source", "only_on_paper"]].tolist()  # claims 100%, logs show 5%
+    ['service logs', True]
+    >>> round(gaps.loc["QM-AGRI", "gap_pct"])
+    95
     """
     table = indicator_scores(year, engine=engine)
     claimed = table.pivot_table(index="agency_code", columns="indicator", values="value", dropna=False)

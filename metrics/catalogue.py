@@ -287,6 +287,10 @@ class ScoringDefaults(_Declared):
     status_bands: StatusBands = StatusBands()
     # An agency is at a maturity stage when at least this share of its services is at that level or above.
     maturity_threshold: float = Field(default=0.5, gt=0, le=1)
+    # The lists a governor's office acts on: the top N to honour, and agencies off track on at least k
+    # indicators (k near half the catalogue keeps the list short enough to act on).
+    honours_top_n: int = Field(default=5, ge=1)
+    laggard_off_track_at_least: int = Field(default=8, ge=1)
     # Claimed minus observed share (percentage points) from which services exist "only on paper".
     paper_gap_points: float = Field(default=30.0, gt=0)
     robustness: RobustnessDefaults = RobustnessDefaults()
