@@ -158,7 +158,7 @@ def _write_form(ws: Worksheet, *, agency_code: str, agency_name: str, period: st
     ws.column_dimensions["A"].width = 38
     ws.column_dimensions["B"].width = 38
     ws.column_dimensions["C"].width = 26
-    ws.column_dimensions["D"].width = 40
+    ws.column_dimensions["D"].width = 64
     ws.column_dimensions["E"].width = 24
     ws.freeze_panes = f"A{layout.FORM_HEADER_ROW + 1}"
     ws.protection.sheet = True
@@ -227,7 +227,19 @@ def _write_instructions(ws: Worksheet) -> None:
         _style(ws[f"B{row}"])
         ws[f"B{row}"].alignment = Alignment(horizontal="left", vertical="center", wrap_text=True)
         ws[f"B{row}"] = en
+        # Spreadsheets do not grow a row for wrapped text they did not lay out themselves.
+        lines = max(len(fa), len(en)) // 75 + 1
+        ws.row_dimensions[row].height = 16 * lines
     ws.protection.sheet = True
+
+
+def _fit_to_a4_width(ws: Worksheet) -> None:
+    """Printed on A4 landscape, every column on one page width (rows may run over pages)."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
 
 
 def build_template(*, agency_code: str, agency_name: str, period: str) -> Workbook:
@@ -242,6 +254,8 @@ def build_template(*, agency_code: str, agency_name: str, period: str) -> Workbo
     _write_instructions(instructions)
     _write_form(form, agency_code=agency_code, agency_name=agency_name, period=period, lists=lists)
     _write_services(services, lists)
+    for sheet in (instructions, form, services):
+        _fit_to_a4_width(sheet)
     meta = wb.create_sheet(layout.META_SHEET)
     meta.sheet_state = "veryHidden"
     meta["A1"], meta[layout.META_VERSION_CELL] = "template_version", TEMPLATE_VERSION
