@@ -38,3 +38,18 @@ bench: setup  ## the benchmarks, each printing its ratio to a baseline measured 
 
 clean-data:  ## delete the data folder (the SQLite store, demo workbooks)
 	$(BIN)/python -c "import shutil; from store.settings import get_settings as g; shutil.rmtree(g().data_dir, ignore_errors=True); print('removed', g().data_dir)"
+
+# --- analysts' notebooks ---------------------------------------------------------------------------------
+JUPYTER_PORT ?= 8888
+.PHONY: notebooks
+
+notebooks: demo  ## start Jupyter Lab on notebooks/ with the demo store (installs the `notebooks` extra once)
+	@$(BIN)/python -c "import jupyterlab" 2>/dev/null || $(BIN)/python -m pip install -q -e '.[test,notebooks]'
+	$(BIN)/jupyter lab --notebook-dir=notebooks --ip=$(HOST) --port=$(JUPYTER_PORT) --no-browser \
+		$(if $(filter 0,$(shell id -u)),--allow-root)  # Jupyter refuses root unless told
+
+# --- compare/geography/what-if ---
+.PHONY: screenshots
+screenshots: setup  ## save a PNG of every page in Persian and English to docs/screenshots/ (Qom demo store, headless Chromium)
+	$(BIN)/python scripts/screenshots.py
+# --- end compare/geography/what-if ---

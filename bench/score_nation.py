@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import resource
 import time
+from collections.abc import Callable
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -40,6 +42,7 @@ BLOCK_DRAWS = 100
 SCORING_REPEATS = 5  # scoring takes a fraction of a second: best of five
 
 FloatArray = npt.NDArray[np.float64]
+T = TypeVar("T")
 
 
 # --- the generated nation ---------------------------------------------------------------------------------
@@ -253,12 +256,12 @@ def draws_floor(catalogue: Catalogue, values: pd.DataFrame, agencies: pd.DataFra
 # --- the run ----------------------------------------------------------------------------------------------
 
 
-def _timed(function: object, *args: object, repeat: int = 1) -> tuple[float, object]:
+def _timed(function: Callable[..., T], *args: object, repeat: int = 1) -> tuple[float, T]:
     """Best of ``repeat`` runs: other processes on a shared machine only ever add time."""
-    best, result = float("inf"), None
+    best = float("inf")
     for _ in range(repeat):
         started = time.perf_counter()
-        result = function(*args)  # type: ignore[operator]
+        result = function(*args)
         best = min(best, time.perf_counter() - started)
     return best, result
 
@@ -275,15 +278,14 @@ def run(*, quick: bool = False) -> bool:
     floor_score, floor_ranks = _timed(score_floor, catalogue, reported, agencies, repeat=SCORING_REPEATS)
     our_score, our_ranks = _timed(score_ours, catalogue, reported, agencies, repeat=SCORING_REPEATS)
     for year in YEARS:  # the same arithmetic, or the comparison means nothing
-        ours = our_ranks[year].astype("float64").to_numpy()  # type: ignore[index]
-        np.testing.assert_array_equal(ours, floor_ranks[year])  # type: ignore[index]
+        np.testing.assert_array_equal(our_ranks[year].astype("float64").to_numpy(), floor_ranks[year])
 
     values, _ = evaluate_indicators(catalogue.indicators, reported)
     last_year = values.xs(YEARS[-1], level="year").reindex(agencies.index)
     repeat = 3 if quick else 1
     floor_mc, floor_intervals = _timed(draws_floor, catalogue, last_year, agencies, repeat=repeat)
     our_mc, our_intervals = _timed(draws_ours, catalogue, last_year, agencies, repeat=repeat)
-    np.testing.assert_allclose(our_intervals, floor_intervals)  # type: ignore[arg-type]
+    np.testing.assert_allclose(our_intervals, floor_intervals)
 
     peak_gib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2  # kilobytes on Linux
     score_ratio, mc_ratio = our_score / floor_score, our_mc / floor_mc

@@ -72,4 +72,23 @@ def create_app(*, engine: Engine | None = None, max_upload_bytes: int | None = N
     shell.register_shell_callbacks(app)
     reporting.register_callbacks(app)
     upload.register_callbacks(app)
+    # --- overview/rankings/scorecard ---
+    from dashboard.views import overview, rankings, scorecard  # here, so this block leaves the shared imports alone
+
+    for page_view in (overview, rankings, scorecard):
+        page_view.register_callbacks(app)
+    # --- end overview/rankings/scorecard ---
+    # --- compare/geography/what-if ---
+    from dashboard.views import compare, geography, whatif  # here, so this block leaves the shared imports alone
+
+    for view in (compare, geography, whatif):
+        view.register_callbacks(app)
+    # --- end compare/geography/what-if ---
+    # --- log uploads/jobs ---
+    from dashboard import log_uploads  # here, so this block leaves the shared imports alone
+    from dashboard.views import logs
+
+    log_uploads.register_routes(app)
+    logs.register_callbacks(app)
+    # --- end log uploads/jobs ---
     return app

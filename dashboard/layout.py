@@ -31,8 +31,20 @@ class NavPage:
 
 NAV_PAGES: tuple[NavPage, ...] = (
     NavPage("home", "/"),
+    # --- overview/rankings/scorecard ---
+    NavPage("overview", "/overview"),
+    NavPage("rankings", "/rankings"),
+    NavPage("scorecard", "/scorecard"),
+    # --- end overview/rankings/scorecard ---
     NavPage("reporting", "/reporting"),
     NavPage("upload", "/upload"),
+    # --- log uploads/jobs ---
+    NavPage("logs", "/logs"),
+    # --- end log uploads/jobs ---
+    # --- compare/geography/what-if ---
+    NavPage("compare", "/compare"),
+    NavPage("geography", "/geography"),
+    # --- end compare/geography/what-if ---
     NavPage("methodology", "/methodology"),
 )
 """The navbar, top to bottom. Overview, Rankings, Scorecard, Compare and Geography go here when built."""
@@ -41,6 +53,7 @@ THEME: dict[str, Any] = {
     "fontFamily": FONT_STACK,
     "headings": {"fontFamily": FONT_STACK},
     "primaryColor": "indigo",
+    "primaryShade": 8,  # compare/geography/what-if: axe found indigo-6 text and white-on-indigo-6 below 4.5:1
     "defaultRadius": "sm",
 }
 

@@ -422,8 +422,20 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8050,
     debug: Annotated[bool, typer.Option(help="Dash debug mode (reloads on change).")] = False,
+    workers: Annotated[
+        int, typer.Option(min=1, help="Worker processes; more than 1 serves the same app with gunicorn (an office).")
+    ] = 1,
 ) -> None:
     """Start the dashboard."""
+    if workers > 1:
+        if debug:
+            raise typer.BadParameter(
+                "--debug runs the one-process dev server; leave out --workers", param_hint="--debug"
+            )
+        from dashboard.wsgi import serve_with_gunicorn
+
+        serve_with_gunicorn(host=host, port=port, workers=workers)
+        return
     from dashboard.app import create_app
 
     create_app().run(host=host, port=port, debug=debug)

@@ -431,8 +431,13 @@ def read_log_file(
     memory_limit_mb: int = 512,
     threads: int = 2,
     on_progress: Callable[[float], None] | None = None,
+    file_name: str | None = None,
 ) -> ReadLog:
-    """Clean and aggregate one file in one streaming pass (a second, light one numbers rejected rows)."""
+    """Clean and aggregate one file in one streaming pass (a second, light one numbers rejected rows).
+
+    With no ``source`` and no single source-system value in the file, the source is the file's name
+    without its suffixes (``file_name``, when the file on disk has a generated name).
+    """
     fmt = load_log_format()
     con = _connection(engine, fmt, memory_limit=f"{memory_limit_mb}MB", threads=threads)
     try:
@@ -449,7 +454,7 @@ def read_log_file(
     if source is None and "source_system" in found:
         names = set(groups["source_min"].dropna()) | set(groups["source_max"].dropna())
         source = str(names.pop()).strip() if len(names) == 1 else None
-    return ReadLog(groups, source or path.name.split(".")[0], rejected_rows(groups, lines))
+    return ReadLog(groups, source or (file_name or path.name).split(".")[0], rejected_rows(groups, lines))
 
 
 def _summarise(groups: pd.DataFrame, outcome: LogIngestOutcome) -> pd.DataFrame:
@@ -561,16 +566,21 @@ def ingest_log_file(
     max_rejected_share: float | None = None,
     memory_limit_mb: int = 512,
     on_progress: Callable[[float], None] | None = None,
+    file_name: str | None = None,
 ) -> LogIngestOutcome:
-    """Ingest one log file as one job: all of it is counted once, or none of it is."""
+    """Ingest one log file as one job: all of it is counted once, or none of it is.
+
+    ``file_name`` is what the job records and reports as the file's name when it differs from the
+    file on disk (a web upload is stored under a generated name; the sender's name is display text).
+    """
     started = utc_now()
     sha = _file_sha256(path)
-    outcome = LogIngestOutcome(path.name, sha, "failed", source or "")
+    outcome = LogIngestOutcome(file_name or path.name, sha, "failed", source or "")
     job: dict[str, Any] = {
         "kind": "logs",
         "trigger": trigger,
         "started_by": actor,
-        "file_name": path.name,
+        "file_name": file_name or path.name,
         "sha256": sha,
         "started_at": started,
     }
@@ -586,7 +596,9 @@ def ingest_log_file(
             outcome.job_id = _record_job(engine, {**job, **_job_fields(outcome)})
         return outcome
     try:
-        read = read_log_file(engine, path, source=source, memory_limit_mb=memory_limit_mb, on_progress=on_progress)
+        read = read_log_file(
+            engine, path, source=source, memory_limit_mb=memory_limit_mb, on_progress=on_progress, file_name=file_name
+        )
     except LogFileError as exc:
         outcome.status, outcome.message_fa, outcome.message_en = "failed", exc.message_fa, exc.message_en
         if not dry_run:

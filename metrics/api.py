@@ -16,6 +16,7 @@ or ``make demo``); ``tests/test_api_docs.py`` runs every one of them on a fresh 
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -40,6 +41,7 @@ __all__ = [
     "default_spec",
     "honours_and_laggards",
     "indicator_scores",
+    "ingest_jobs",
     "maturity",
     "province_maturity",
     "rank_intervals",
@@ -87,6 +89,34 @@ def data_version(engine: Engine | None = None) -> int:
         return int(connection.scalar(select(func.coalesce(func.max(Event.id), 0))) or 0)
 
 
+_FRAMES: OrderedDict[tuple[str, int, str], pd.DataFrame] = OrderedDict()
+_FRAMES_SIZE = 32
+
+
+def _store_frame(engine: Engine, name: str, read: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+    """A frame read from (or computed over) the store, kept per (store, data version, ``name``).
+
+    The same rule as :func:`score_result`: nothing is read again until a new report lands. Callers get
+    a copy, so a caller that adds a column does not change what the next one sees.
+    """
+    key = (engine.url.render_as_string(hide_password=False), data_version(engine), name)
+    if key in _FRAMES:
+        _FRAMES.move_to_end(key)
+    else:
+        _FRAMES[key] = read()
+        while len(_FRAMES) > _FRAMES_SIZE:
+            _FRAMES.popitem(last=False)
+    return _FRAMES[key].copy()
+
+
+def _reported(engine: Engine) -> pd.DataFrame:
+    return _store_frame(engine, "reported_values", lambda: data.reported_values_frame(engine))
+
+
+def _agencies(engine: Engine) -> pd.DataFrame:
+    return _store_frame(engine, "agencies", lambda: data.agencies_frame(engine))
+
+
 def score_result(
     year: int, *, spec: ScoringSpec | None = None, engine: Engine | None = None, cat: Catalogue | None = None
 ) -> ScoreResult:
@@ -107,7 +137,7 @@ def score_result(
     if key in _CACHE:
         _CACHE.move_to_end(key)
         return _CACHE[key]
-    result = score_agencies(cat, data.reported_values_frame(engine), data.agencies_frame(engine), year=year, spec=spec)
+    result = score_agencies(cat, _reported(engine), _agencies(engine), year=year, spec=spec)
     _CACHE[key] = result
     while len(_CACHE) > _CACHE_SIZE:
         _CACHE.popitem(last=False)
@@ -120,7 +150,7 @@ def agencies(engine: Engine | None = None) -> pd.DataFrame:
     >>> api.agencies().loc["QM-GOV", ["name_en", "kind", "province_code"]].tolist()
     ['Qom Governorate', 'governorate', 'QM']
     """
-    return data.agencies_frame(_engine(engine))
+    return _agencies(_engine(engine))
 
 
 def scores(
@@ -291,12 +321,15 @@ def maturity(year: int, *, engine: Engine | None = None) -> pd.DataFrame:
     ['services_interactive', 'interactive']
     """
     engine = _engine(engine)
-    cat = catalogue()
-    reported = data.reported_values_frame(engine)
+    return _store_frame(engine, f"maturity/{year}", lambda: _maturity(year, engine))
+
+
+def _maturity(year: int, engine: Engine) -> pd.DataFrame:
+    reported = _reported(engine)
     this_year = (
         reported.xs(year, level="year") if year in reported.index.get_level_values("year") else reported.iloc[0:0]
     )
-    frame = agency_maturity(cat, this_year.reindex(data.agencies_frame(engine).index))
+    frame = agency_maturity(catalogue(), this_year.reindex(_agencies(engine).index))
     frame["stage_fa"] = frame["stage"].map(lambda s: STAGE_NAMES.get(s, (None, None))[0] if s else None)
     frame["stage_en"] = frame["stage"].map(lambda s: STAGE_NAMES.get(s, (None, None))[1] if s else None)
     return frame
@@ -310,7 +343,7 @@ def province_maturity(year: int, *, engine: Engine | None = None) -> pd.DataFram
     """
     engine = _engine(engine)
     stages = maturity(year, engine=engine)
-    provinces = data.agencies_frame(engine)["province_code"]
+    provinces = _agencies(engine)["province_code"]
     frame = group_maturity(catalogue(), stages, provinces)
     frame["stage_en"] = frame["stage"].map(lambda s: STAGE_NAMES.get(s, (None, None))[1] if s else None)
     return frame
@@ -325,7 +358,10 @@ def submissions(*, current_only: bool = True, engine: Engine | None = None) -> p
     >>> sorted(set(api.submissions(current_only=False)["status"]))  # corrected reports supersede
     ['submitted', 'superseded']
     """
-    return data.submissions_frame(_engine(engine), current_only=current_only)
+    engine = _engine(engine)
+    return _store_frame(
+        engine, f"submissions/{current_only}", lambda: data.submissions_frame(engine, current_only=current_only)
+    )
 
 
 def completeness(*, engine: Engine | None = None) -> pd.DataFrame:
@@ -335,9 +371,13 @@ def completeness(*, engine: Engine | None = None) -> pd.DataFrame:
     ['reported', 'missing', 'reported', 'reported', 'reported']
     """
     engine = _engine(engine)
+    return _store_frame(engine, "completeness", lambda: _completeness(engine))
+
+
+def _completeness(engine: Engine) -> pd.DataFrame:
     cat = catalogue()
     years = list(range(cat.plan.first_year, cat.plan.target_year + 1))
-    agencies_index = data.agencies_frame(engine).index
+    agencies_index = _agencies(engine).index
     subs = data.submissions_frame(engine)
     subs = subs[subs["period_kind"] == "year"]
     deadlines = data.periods_frame(engine).set_index("period_code")["deadline"]
@@ -404,3 +444,21 @@ def claimed_vs_observed(year: int, *, engine: Engine | None = None) -> pd.DataFr
     frame["observed_source"] = has_logs.map({True: "service logs", False: "no service logs loaded"})
     frame["only_on_paper"] = (frame["gap_pct"] >= catalogue().scoring.paper_gap_points).where(has_logs)
     return frame
+
+
+# --- log uploads/jobs ---
+def ingest_jobs(*, kind: str | None = None, limit: int | None = 50, engine: Engine | None = None) -> pd.DataFrame:
+    """The latest ingest jobs, newest first: who or what started them, file, times, status, row counts.
+
+    Every log ingest (command line, inbox folder, web page) is recorded as a job; ``limit=None`` gives all.
+
+    >>> jobs = api.ingest_jobs(kind="logs")
+    >>> list(jobs.columns[:5]), list(jobs.columns[8:12])
+    (['job_id', 'kind', 'trigger', 'started_by', 'file_name'], ['status', 'rows_read', 'rows_accepted', 'rows_rejected'])
+    >>> jobs["job_id"].is_monotonic_decreasing
+    True
+    """
+    return data.ingest_jobs_frame(_engine(engine), kind=kind, limit=limit)
+
+
+# --- end log uploads/jobs ---

@@ -14,6 +14,7 @@ from store.models import (
     Agency,
     County,
     District,
+    IngestJob,
     LogAggregate,
     LogBatchMonth,
     Period,
@@ -124,6 +125,57 @@ def log_aggregates_frame(engine: Engine) -> pd.DataFrame:
     with engine.connect() as connection:
         rows = connection.execute(query).all()
     return pd.DataFrame(rows, columns=[c.key for c in columns])
+
+
+# --- log uploads/jobs ---
+INGEST_JOB_COLUMNS = (
+    "job_id",
+    "kind",
+    "trigger",
+    "started_by",
+    "file_name",
+    "source_system",
+    "started_at",
+    "finished_at",
+    "status",
+    "rows_read",
+    "rows_accepted",
+    "rows_rejected",
+    "rows_duplicate",
+    "rejects_path",
+    "summary",
+)
+
+
+def ingest_jobs_frame(engine: Engine, *, kind: str | None = None, limit: int | None = None) -> pd.DataFrame:
+    """Ingest jobs (command line, inbox, web), newest first; ``kind`` filters (``logs`` today)."""
+    query = select(
+        IngestJob.id.label("job_id"),
+        IngestJob.kind,
+        IngestJob.trigger,
+        IngestJob.started_by,
+        IngestJob.file_name,
+        IngestJob.source_system,
+        IngestJob.started_at,
+        IngestJob.finished_at,
+        IngestJob.status,
+        IngestJob.rows_read,
+        IngestJob.rows_accepted,
+        IngestJob.rows_rejected,
+        IngestJob.rows_duplicate,
+        IngestJob.rejects_path,
+        IngestJob.summary,
+    ).order_by(IngestJob.id.desc())
+    if kind is not None:
+        query = query.where(IngestJob.kind == kind)
+    if limit is not None:
+        query = query.limit(limit)
+    with engine.connect() as connection:
+        rows = connection.execute(query).all()
+    return pd.DataFrame(rows, columns=list(INGEST_JOB_COLUMNS))
+
+
+# --- end log uploads/jobs ---
 
 
 def log_kpis_frame(engine: Engine) -> pd.DataFrame:

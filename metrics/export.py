@@ -2,6 +2,9 @@
 
 Every exported column is described in ``DATA_DICTIONARY`` (a test checks none is missing), and the
 dictionary travels with the data: a sheet in xlsx, a ``data_dictionary`` file beside csv/parquet.
+The ``inputs`` table holds the values each agency reported for the year (and the service-log KPIs),
+one column per field; those columns are described from the catalogue, which says which indicators
+read each field, since this package does not import the self-report schema.
 """
 
 from __future__ import annotations
@@ -12,7 +15,9 @@ from typing import Literal
 import pandas as pd
 from sqlalchemy import Engine
 
-from metrics import api
+from metrics import api, data
+from metrics.catalogue import LOG_PREFIX, Catalogue
+from store.engine import open_store
 
 ExportFormat = Literal["xlsx", "csv", "parquet"]
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -93,18 +98,64 @@ def export_tables(year: int, *, engine: Engine | None = None) -> dict[str, pd.Da
         "scores": scores.drop(columns=pillars),
         "pillars": scores[["agency_code", *pillars]],
         "indicators": api.indicator_scores(year, engine=engine),
+        "inputs": reported_inputs(year, engine=engine),
     }
+
+
+def reported_inputs(year: int, *, engine: Engine | None = None) -> pd.DataFrame:
+    """The values each agency reported for ``year`` (current submissions), one column per field.
+
+    The catalogue's fields come first in its order, then fields no indicator reads yet, then the
+    service-log KPIs (``log.<kpi>``). Not reported is empty, never zero.
+    """
+    wide = data.reported_values_frame(engine if engine is not None else open_store())
+    this_year = wide.xs(year, level="year") if year in wide.index.get_level_values("year") else wide.iloc[0:0]
+    if isinstance(this_year.index, pd.MultiIndex):  # the empty slice keeps both levels
+        this_year = this_year.droplevel("year")
+    read = [f for f in api.catalogue().report_fields() if f in this_year.columns]
+    logs = sorted(c for c in this_year.columns if c.startswith(LOG_PREFIX))
+    others = sorted(set(this_year.columns) - set(read) - set(logs))
+    table = this_year[[*read, *others, *logs]].rename_axis("agency_code").reset_index()
+    table.insert(1, "year", year)
+    return table
+
+
+def input_meaning(column: str, cat: Catalogue) -> tuple[str, str, str]:
+    """Meaning (Persian, English) and unit of an ``inputs`` column, from the catalogue.
+
+    >>> from metrics.catalogue import default_catalogue
+    >>> input_meaning("files_total", default_catalogue())[1]
+    'reported value of files_total (read by: electronic_files_pct)'
+    >>> input_meaning("log.digital_takeup_pct", default_catalogue())[2]
+    '%'
+    """
+    if column.startswith(LOG_PREFIX):
+        code = column.removeprefix(LOG_PREFIX)
+        kpi = next((k for k in cat.log_kpis if k.code == code), None)
+        if kpi is not None:
+            return f"{kpi.name_fa} (از گزارش سامانه‌ها)", f"{kpi.name_en}, from the service logs", kpi.unit
+        unit = "%" if code.endswith("_pct") else "s" if code.endswith("_s") else ""
+        return f"شاخص گزارش سامانه‌ها {code}", f"service-log KPI {code}", unit
+    readers = [i for i in cat.indicators if column in i.inputs()]
+    ops = {i.formula.op for i in readers}
+    unit = "1 = yes, 0 = no" if ops == {"boolean"} else "choice number (0, 1, 2, …)" if ops == {"choice_score"} else ""
+    read_by = f" (read by: {', '.join(i.code for i in readers)})" if readers else " (no indicator reads it yet)"
+    return f"مقدار گزارش‌شده {column}", f"reported value of {column}{read_by}", unit or "as reported"
 
 
 def data_dictionary(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """One row per exported column: table, column, meaning in both languages, unit."""
-    pillar_names = {f"pillar_{g.code}": (g.name_fa, g.name_en) for g in api.catalogue().groups}
+    cat = api.catalogue()
+    pillar_names = {f"pillar_{g.code}": (g.name_fa, g.name_en) for g in cat.groups}
     rows = []
     for table, frame in tables.items():
         for column in frame.columns:
             if column in pillar_names:
                 fa, en = pillar_names[column]
                 rows.append((table, column, f"امتیاز محور {fa}", f"pillar score: {en}", "0–100"))
+                continue
+            if table == "inputs" and column not in DATA_DICTIONARY:
+                rows.append((table, column, *input_meaning(column, cat)))
                 continue
             fa, en, unit = DATA_DICTIONARY[column]
             rows.append((table, column, fa, en, unit))

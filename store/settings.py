@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -49,6 +50,23 @@ class Settings(BaseSettings):
     sqlite_busy_timeout_ms: int = Field(
         default=30_000, ge=0, description="How long SQLite waits for a lock before giving up."
     )
+    # --- log uploads/jobs ---
+    max_log_upload_mb: float = Field(
+        default=1024.0, gt=0, description="Largest service-log file accepted through the web page, in megabytes."
+    )
+    jobs_backend: Literal["diskcache", "celery"] = Field(
+        default="diskcache",
+        description="Where the dashboard runs long jobs: diskcache (processes on this machine) or celery (workers over Redis).",
+    )
+    redis_url: str = Field(
+        default="redis://127.0.0.1:6379/0", description="Redis for the celery jobs backend (broker and results)."
+    )
+    jobs_queue: str = Field(
+        default="egov",
+        min_length=1,
+        description="Celery queue of the dashboard's jobs (one per store sharing a Redis).",
+    )
+    # --- end log uploads/jobs ---
 
     @property
     def resolved_database_url(self) -> str:
@@ -60,6 +78,13 @@ class Settings(BaseSettings):
     @property
     def max_upload_bytes(self) -> int:
         return int(self.max_upload_mb * 1024 * 1024)
+
+    # --- log uploads/jobs ---
+    @property
+    def max_log_upload_bytes(self) -> int:
+        return int(self.max_log_upload_mb * 1024 * 1024)
+
+    # --- end log uploads/jobs ---
 
 
 @lru_cache(maxsize=1)

@@ -110,3 +110,34 @@ def cli_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, store_url: str) -> 
     for cached in engine_module._ENGINES.values():
         cached.dispose()
     engine_module._ENGINES.clear()
+
+
+# --- log uploads/jobs ---
+REDIS_URL = os.environ.get("EGOV_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+_REDIS_PROBLEM: str | bool | None = False
+
+
+def _redis_problem() -> str | None:
+    try:
+        import redis
+
+        client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3, socket_timeout=3)
+        client.ping()
+        client.close()
+    except Exception as exc:  # any failure to connect means: no usable server here
+        return f"Redis not reachable at {REDIS_URL}: {type(exc).__name__}: {str(exc).splitlines()[0]}"
+    return None
+
+
+def require_redis() -> None:
+    """Skip (or, with ``EGOV_REQUIRE_SERVICES=1``, fail) when no Redis answers at ``EGOV_TEST_REDIS_URL``."""
+    global _REDIS_PROBLEM
+    if _REDIS_PROBLEM is False:
+        _REDIS_PROBLEM = _redis_problem()
+    if _REDIS_PROBLEM:
+        if REQUIRE_SERVICES:
+            pytest.fail(f"{_REDIS_PROBLEM} (EGOV_REQUIRE_SERVICES=1: required here)")
+        pytest.skip(str(_REDIS_PROBLEM))
+
+
+# --- end log uploads/jobs ---

@@ -15,6 +15,7 @@ from dashboard import ids
 from dashboard.fields import choice_labels, field_label
 from dashboard.formatting import format_number, format_percent, format_year
 from dashboard.i18n import normalise_lang, pick, t
+from dashboard.views.whatif import whatif_placeholder  # compare/geography/what-if
 from metrics.catalogue import (
     BooleanFormula,
     Catalogue,
@@ -156,7 +157,11 @@ def _pillar_card(catalogue: Catalogue, pillar: Group, lang: str, weight_total: f
                 ),
                 className="egov-muted",
             ),
-            dmc.TableScrollContainer(_indicator_table(rows, lang, target_year), minWidth=700),
+            dmc.TableScrollContainer(
+                _indicator_table(rows, lang, target_year),
+                minWidth=700,
+                scrollAreaProps={"viewportProps": {"tabIndex": 0}},  # compare/geography/what-if: axe, keyboard scroll
+            ),
         ],
         withBorder=True,
         p="md",
@@ -195,6 +200,7 @@ def layout(lang: str = "fa", *, catalogue: Catalogue | None = None, **_state: An
                     coverage=format_percent(100 * catalogue.scoring.min_coverage, lang),
                 )
             ),
+            whatif_placeholder(lang),  # compare/geography/what-if
             html.Div(
                 [_pillar_card(catalogue, pillar, lang, weight_total) for pillar in pillars],
                 id=ids.METHODOLOGY_PILLARS,

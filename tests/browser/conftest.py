@@ -41,3 +41,41 @@ def requested_hosts(dash_duo: Any) -> set[str]:
         "return performance.getEntriesByType('resource').map(e => e.name).concat([location.href])"
     )
     return {urlparse(url).netloc for url in names}
+
+
+# --- compare/geography/what-if ---
+AXE_BLOCKING = ("serious", "critical")
+
+
+def axe_source() -> str:
+    """axe-core 4.14.1 from npm (``npm pack axe-core``), MPL-2.0: its licence is beside it in ``vendor/``."""
+    from pathlib import Path
+
+    return (Path(__file__).resolve().parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
+
+
+def axe_violations(driver: Any, *, impacts: tuple[str, ...] = AXE_BLOCKING) -> list[dict[str, Any]]:
+    """Run axe-core on the current page; the violations of the given impacts, each with where it is.
+
+    The script is injected as text (no network), once per page load.
+    """
+    if not driver.execute_script("return typeof window.axe === 'object'"):
+        driver.execute_script(axe_source())
+    result = driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {resultTypes: ['violations']})"
+        ".then(r => done(r.violations)).catch(e => done([{id: 'axe-error', impact: 'critical', help: String(e), nodes: []}]));"
+    )
+    return [
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "targets": [node["target"] for node in v["nodes"]][:5],
+        }
+        for v in result
+        if v.get("impact") in impacts
+    ]
+
+
+# --- end compare/geography/what-if ---

@@ -39,8 +39,14 @@ def test_shell_texts_in_english_keep_the_language_in_every_link() -> None:
     assert all(entry["href"].endswith("lang=en") for entry in texts["nav"].values())
     assert [entry["label"] for entry in texts["nav"].values()] == [
         "Home",
+        "Overview",
+        "Rankings",
+        "Agency scorecard",
         "Reporting",
         "Upload a report",
+        "Service logs",  # log uploads/jobs
+        "Compare",  # compare/geography/what-if
+        "Geography",  # compare/geography/what-if
         "Methodology",
     ]
 

@@ -100,9 +100,9 @@ def test_claimed_vs_observed_says_when_there_are_no_logs(demo: Engine) -> None:
 def test_export_xlsx_with_a_complete_data_dictionary(demo: Engine, tmp_path: Path) -> None:
     path = export_scores(tmp_path / "scores.xlsx", year=1394, engine=demo)[0]
     wb = load_workbook(path, read_only=True)
-    assert {"scores", "pillars", "indicators", "data_dictionary"} <= set(wb.sheetnames)
+    assert {"scores", "pillars", "indicators", "inputs", "data_dictionary"} <= set(wb.sheetnames)
     dictionary = pd.read_excel(path, sheet_name="data_dictionary", engine="calamine")
-    for sheet in ("scores", "pillars", "indicators"):
+    for sheet in ("scores", "pillars", "indicators", "inputs"):
         header = next(wb[sheet].iter_rows(max_row=1, values_only=True))
         documented = set(dictionary[dictionary["table"] == sheet]["column"])
         assert set(header) == documented
@@ -126,8 +126,28 @@ def test_export_refuses_to_run_formulas(demo: Engine, tmp_path: Path, monkeypatc
 
 
 def test_every_exported_column_is_in_the_dictionary_or_a_pillar(demo: Engine) -> None:
-    from metrics.export import export_tables
+    from metrics.export import data_dictionary, export_tables
 
-    for name, frame in export_tables(1394, engine=demo).items():
+    tables = export_tables(1394, engine=demo)
+    for name, frame in tables.items():
+        if name == "inputs":  # one column per reported field, described from the catalogue
+            continue
         for column in frame.columns:
             assert column in DATA_DICTIONARY or column.startswith("pillar_"), (name, column)
+    dictionary = data_dictionary(tables).set_index(["table", "column"])
+    assert dictionary.index.is_unique
+    assert [c for c in dictionary.loc["inputs"].index] == list(tables["inputs"].columns)
+    assert (dictionary[["meaning_fa", "meaning_en"]] != "").all().all()
+
+
+def test_export_holds_the_reported_inputs(demo: Engine) -> None:
+    from metrics.export import export_tables
+
+    inputs = export_tables(1394, engine=demo)["inputs"]
+    subs = api.submissions(engine=demo)
+    assert set(inputs["agency_code"]) == set(
+        subs[(subs["year"] == 1394) & (subs["period_kind"] == "year")]["agency_code"]
+    )
+    assert set(api.catalogue().report_fields()) <= set(inputs.columns)
+    assert (inputs["year"] == 1394).all()
+    assert inputs["files_total"].notna().all() and (inputs["files_electronic"] <= inputs["files_total"]).all()

@@ -1,0 +1,370 @@
+"""Server time and response size of each dashboard page's callbacks, on the demo and a 10,000-agency country.
+
+Ours: what the server does when a user opens a page or triggers a callback — the view's ``layout(...)``
+with the URL's state (Dash pages render a page by calling it), or the registered callback's own
+function (looked up in ``app.callback_map``), inside the app's context, then the JSON encoding Dash
+applies to the answer (``plotly.io.json.to_json_plotly``). The median over repeats after a first call
+is the *warm* time: a running server keeps ``metrics.api``'s per-data-version cache. The first call
+(cold for that cache key) is printed beside it.
+
+Floor: one SQL query straight from the store reading the rows the callback shows (the agencies and
+their reported values for the year; one block of agencies for the grid; one agency over the years for
+the scorecard …), fetched in full, measured in the same run, interleaved with ours.
+
+Targets: median ≤ 5× the floor; on the 10,000-agency country no response over 2 MB. The ranking
+grid must answer one block, never the whole country.
+
+Callbacks that only rewrite the URL (every page's pickers) read nothing and are not measured; the
+page they lead to is. Pages whose layout reads no store (Methodology) are held to the size target only.
+"""
+
+from __future__ import annotations
+
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from dash import Dash
+from plotly.io.json import to_json_plotly
+from sqlalchemy import Connection, Engine, text
+
+from bench.country_store import build_country
+from dashboard import ids
+from dashboard.app import create_app
+from dashboard.data import ENGINE_CONFIG_KEY
+from dashboard.views import compare, geography, methodology, overview, rankings, reporting, scorecard, upload
+from egov.demo import demo_reports, load_demo_spec
+from ingest.submissions import ingest_report_file
+from store.engine import create_store_engine, upgrade_store
+
+TARGET_RATIO = 5.0
+MAX_RESPONSE_BYTES = 2 * 1024 * 1024
+YEAR = 1394
+MAX_FILE_BYTES = 50 * 1024 * 1024
+
+VALUES_SQL = """
+SELECT a.code, a.name_fa, a.name_en, a.province_code, a.county_code, a.sector_code, p.year, v.field, v.value
+FROM agencies AS a
+JOIN submissions AS s ON s.agency_code = a.code AND s.status != 'superseded'
+JOIN periods AS p ON p.code = s.period_code AND p.kind = 'year'
+JOIN reported_values AS v ON v.submission_id = s.id
+WHERE {where}
+"""
+"""The agencies and their current reported values: what every scored view is computed from."""
+
+REPORTING_SQL = """
+SELECT a.code, a.name_fa, a.name_en, a.county_code, s.id, s.period_code, s.file_name, s.submitted_by,
+       s.submitted_at, s.status, s.supersedes_id
+FROM agencies AS a LEFT JOIN submissions AS s ON s.agency_code = a.code
+WHERE {where}
+"""
+
+
+@dataclass(frozen=True)
+class Case:
+    """One server-side call a user triggers, and the one query that reads what it shows."""
+
+    page: str
+    name: str
+    call: Callable[[int], Any]
+    """Ours, for repeat ``i`` (some cases vary the agency or the block between repeats)."""
+    floor_sql: str | None
+    floor_params: Callable[[int], dict[str, Any]] = lambda _i: {}
+    check: Callable[[Any], str | None] | None = None
+    """A problem with the answer (``None`` when it is right)."""
+
+
+@dataclass(frozen=True)
+class Measured:
+    case: Case
+    first_ms: float
+    median_ms: float
+    floor_ms: float | None
+    response_bytes: int
+    problem: str | None
+
+    @property
+    def ratio(self) -> float | None:
+        return None if self.floor_ms is None else self.median_ms / max(self.floor_ms, 1e-3)
+
+
+# --- stores ------------------------------------------------------------------------------------------------
+
+
+def demo_store(folder: Path) -> Engine:
+    """The Qom demo through the real ingest (every plan year's workbooks)."""
+    engine = create_store_engine(f"sqlite:///{folder / 'demo.sqlite3'}")
+    upgrade_store(engine)
+    for report in demo_reports(load_demo_spec(), provinces={"QM"}):
+        path = folder / report.file_name
+        report.builder().save(path)
+        outcome = ingest_report_file(engine, path, actor="bench", max_bytes=MAX_FILE_BYTES)
+        if outcome.status != "stored":
+            raise RuntimeError(f"{path.name}: {outcome.status} {outcome.problems[:2]}")
+    return engine
+
+
+def country_store(folder: Path, agencies: int) -> Engine:
+    """A generated country written straight into a store (``bench.country_store``)."""
+    engine = create_store_engine(f"sqlite:///{folder / 'country.sqlite3'}")
+    upgrade_store(engine)
+    build_country(engine, agencies=agencies)
+    return engine
+
+
+# --- the cases ---------------------------------------------------------------------------------------------
+
+
+def _callback(app: Dash, output: str) -> Callable[..., Any]:
+    """The function a registered callback runs (under Dash's context wrapper)."""
+    wrapped = app.callback_map[output]["callback"]
+    return getattr(wrapped, "__wrapped__", wrapped)
+
+
+def _sample(connection: Connection) -> dict[str, Any]:
+    """A province and agencies to put in URLs: the province with the most reports, agencies spread over the store."""
+    province = connection.execute(
+        text(
+            "SELECT a.province_code FROM agencies AS a JOIN submissions AS s ON s.agency_code = a.code"
+            " GROUP BY a.province_code ORDER BY count(*) DESC, a.province_code LIMIT 1"
+        )
+    ).scalar_one()
+    codes = list(connection.scalars(text("SELECT code FROM agencies ORDER BY code")))
+    step = max(len(codes) // 16, 1)
+    return {"province": province, "agencies": codes[::step][:16], "total": len(codes)}
+
+
+def _grid_check(total: int) -> Callable[[Any], str | None]:
+    def check(answer: Any) -> str | None:
+        rows = answer.get("rowData", [])
+        if len(rows) > rankings.BLOCK_SIZE:
+            return f"{len(rows)} rows in one answer (block is {rankings.BLOCK_SIZE})"
+        if total > rankings.BLOCK_SIZE and len(rows) >= total:
+            return "the whole country in one answer"
+        return None
+
+    return check
+
+
+def _block(start: int) -> dict[str, Any]:
+    return {"startRow": start, "endRow": start + rankings.BLOCK_SIZE, "sortModel": [], "filterModel": {}}
+
+
+def cases(app: Dash, sample: dict[str, Any]) -> list[Case]:
+    province, agencies, total = sample["province"], sample["agencies"], sample["total"]
+    year = {"year": YEAR}
+    in_year = "p.year = :year"
+    answer_rows = _callback(app, f"{ids.RANKINGS_GRID}.getRowsResponse")
+    download_excel = _callback(app, f"{ids.SCORECARD_DOWNLOAD}.data")
+    show_panel = _callback(app, f"{ids.WHATIF_HOLDER}.children")
+    rescore = _callback(app, f"{ids.WHATIF_TABLE}.children")
+    download_template = _callback(app, f"{ids.UPLOAD_TEMPLATE_DOWNLOAD}.data")
+    pillars = [g.code for g in overview.pillars()]
+    block = rankings.BLOCK_SIZE
+    search = f"?lang=fa&year={YEAR}"
+    sorted_request = {
+        "startRow": 0,
+        "endRow": block,
+        "sortModel": [{"colId": "agency", "sort": "desc"}],
+        "filterModel": {"agency": {"filterType": "text", "type": "contains", "filter": "1"}},
+    }
+    first_blocks = "a.code IN (SELECT code FROM agencies ORDER BY code LIMIT :limit OFFSET :offset)"
+    filtered = "a.code IN (SELECT code FROM agencies WHERE name_fa LIKE '%1%' ORDER BY name_fa DESC LIMIT :limit)"
+    return [
+        Case(
+            "overview",
+            "layout, all provinces",
+            lambda _i: overview.layout("fa", year=str(YEAR)),
+            VALUES_SQL.format(where=in_year),
+            lambda _i: year,
+        ),
+        Case(
+            "overview",
+            f"layout, province {province}",
+            lambda _i: overview.layout("fa", year=str(YEAR), province=province),
+            VALUES_SQL.format(where=f"{in_year} AND a.province_code = :province"),
+            lambda _i: {**year, "province": province},
+        ),
+        Case(
+            "rankings",
+            "layout",
+            lambda _i: rankings.layout("fa", year=str(YEAR)),
+            VALUES_SQL.format(where=f"{in_year} AND {first_blocks}"),
+            lambda _i: {**year, "limit": block, "offset": 0},
+        ),
+        Case(
+            "rankings",
+            "getRowsRequest, block i (rank order)",
+            lambda i: answer_rows(_block(i * block), search),
+            VALUES_SQL.format(where=f"{in_year} AND {first_blocks}"),
+            lambda i: {**year, "limit": block, "offset": i * block},
+            _grid_check(total),
+        ),
+        Case(
+            "rankings",
+            "getRowsRequest, filtered + sorted",
+            lambda _i: answer_rows(sorted_request, search),
+            VALUES_SQL.format(where=f"{in_year} AND {filtered}"),
+            lambda _i: {**year, "limit": block},
+            _grid_check(total),
+        ),
+        Case(
+            "scorecard",
+            "layout, agency i",
+            lambda i: scorecard.layout("fa", agency=agencies[i % len(agencies)], year=str(YEAR)),
+            VALUES_SQL.format(where="a.code = :agency"),
+            lambda i: {"agency": agencies[i % len(agencies)]},
+        ),
+        Case(
+            "scorecard",
+            "Excel download, agency i",
+            lambda i: download_excel(1, f"{search}&agency={agencies[i % len(agencies)]}"),
+            VALUES_SQL.format(where="a.code = :agency"),
+            lambda i: {"agency": agencies[i % len(agencies)]},
+        ),
+        Case(
+            "compare",
+            "layout, 4 agencies",
+            lambda i: compare.layout("fa", agencies=",".join(agencies[i % 4 :: 4][:4]), year=str(YEAR)),
+            VALUES_SQL.format(where=f"{in_year} AND a.code IN (:a0, :a1, :a2, :a3)"),
+            lambda i: {**year, **{f"a{k}": code for k, code in enumerate(agencies[i % 4 :: 4][:4])}},
+        ),
+        Case(
+            "geography",
+            "layout, all provinces",
+            lambda _i: geography.layout("fa", year=str(YEAR)),
+            VALUES_SQL.format(where=in_year),
+            lambda _i: year,
+        ),
+        Case(
+            "geography",
+            f"layout, province {province}",
+            lambda _i: geography.layout("fa", province=province, year=str(YEAR)),
+            VALUES_SQL.format(where=f"{in_year} AND a.province_code = :province"),
+            lambda _i: {**year, "province": province},
+        ),
+        Case(
+            "reporting", "layout, all provinces", lambda _i: reporting.layout("fa"), REPORTING_SQL.format(where="1 = 1")
+        ),
+        Case(
+            "reporting",
+            f"layout, province {province}",
+            lambda _i: reporting.layout("fa", province=province),
+            REPORTING_SQL.format(where="a.province_code = :province"),
+            lambda _i: {"province": province},
+        ),
+        Case("methodology", "layout (catalogue only)", lambda _i: methodology.layout("fa"), None),
+        Case(
+            "methodology",
+            "what-if panel",
+            lambda _i: show_panel("whatif-holder", "?lang=fa"),
+            "SELECT code, name_fa, name_en FROM provinces",
+        ),
+        Case(
+            "methodology",
+            f"what-if rescore, province {province}",
+            lambda i: rescore(
+                [1.0 + 0.25 * (i % 2), *[1.0] * (len(pillars) - 1)],
+                province,
+                str(YEAR),
+                [{"pillar": p} for p in pillars],
+                "fa",
+            ),
+            VALUES_SQL.format(where=f"{in_year} AND a.province_code = :province"),
+            lambda _i: {**year, "province": province},
+        ),
+        Case("upload", "layout", lambda _i: upload.layout("fa"), "SELECT code, name_fa, name_en FROM agencies"),
+        Case(
+            "upload",
+            "template download, agency i",
+            lambda i: download_template(1, agencies[i % len(agencies)], str(YEAR)),
+            "SELECT code, name_fa, name_en FROM agencies WHERE code = :agency",
+            lambda i: {"agency": agencies[i % len(agencies)]},
+        ),
+    ]
+
+
+# --- measuring ---------------------------------------------------------------------------------------------
+
+
+def _ours(case: Case, i: int) -> tuple[float, int, Any]:
+    started = time.perf_counter()
+    answer = case.call(i)
+    body = to_json_plotly(answer)
+    return 1000 * (time.perf_counter() - started), len(body.encode()), answer
+
+
+def _floor(engine: Engine, case: Case, i: int) -> float:
+    assert case.floor_sql is not None
+    started = time.perf_counter()
+    with engine.connect() as connection:
+        connection.execute(text(case.floor_sql), case.floor_params(i)).all()
+    return 1000 * (time.perf_counter() - started)
+
+
+def measure(engine: Engine, case: Case, *, repeats: int) -> Measured:
+    first_ms, size, answer = _ours(case, 0)
+    ours, floors = [], []
+    for i in range(1, repeats + 1):
+        if case.floor_sql is not None:
+            floors.append(_floor(engine, case, i))
+        elapsed, size_i, answer_i = _ours(case, i)
+        ours.append(elapsed)
+        size, answer = max(size, size_i), answer_i
+    problem = case.check(answer) if case.check else None
+    floor = statistics.median(floors) if floors else None
+    return Measured(case, first_ms, statistics.median(ours), floor, size, problem)
+
+
+def _line(store: str, m: Measured, *, size_target: bool) -> tuple[str, bool]:
+    ratio_ok = m.ratio is None or m.ratio <= TARGET_RATIO
+    size_ok = not size_target or m.response_bytes <= MAX_RESPONSE_BYTES
+    ok = ratio_ok and size_ok and m.problem is None
+    floor = "no store read" if m.floor_ms is None else f"floor {m.floor_ms:.1f} ms"
+    ratio = "" if m.ratio is None else f" | ratio {m.ratio:.1f}× (≤ {TARGET_RATIO:.0f}×)"
+    size = f"{m.response_bytes / 1024:,.0f} KB" + (" (≤ 2 MB)" if size_target else "")
+    problem = f" | {m.problem}" if m.problem else ""
+    line = (
+        f"dashboard-callbacks [{store}] {m.case.page}: {m.case.name} | warm median {m.median_ms:.1f} ms"
+        f" (first {m.first_ms:.0f} ms) | {floor}{ratio} | {size}{problem} {'OK' if ok else 'MISSED'}"
+    )
+    return line, ok
+
+
+def run_store(app: Dash, engine: Engine, store: str, *, repeats: int, size_target: bool) -> bool:
+    app.server.config[ENGINE_CONFIG_KEY] = engine
+    with engine.connect() as connection:
+        sample = _sample(connection)
+    ok = True
+    with app.server.app_context():
+        for case in cases(app, sample):
+            line, case_ok = _line(store, measure(engine, case, repeats=repeats), size_target=size_target)
+            print(line, flush=True)
+            ok = ok and case_ok
+    return ok
+
+
+def run(*, quick: bool = False) -> bool:
+    agencies = 2_000 if quick else 10_000
+    repeats = 3 if quick else 6
+    app = create_app()
+    with tempfile.TemporaryDirectory(prefix="egov-bench-") as tmp:
+        folder = Path(tmp)
+        started = time.perf_counter()
+        demo = demo_store(folder)
+        built_demo = time.perf_counter() - started
+        started = time.perf_counter()
+        country = country_store(folder, agencies)
+        built_country = time.perf_counter() - started
+        print(
+            f"dashboard-callbacks: demo store (Qom) built in {built_demo:.1f} s; {agencies:,}-agency country in {built_country:.1f} s"
+        )
+        demo_ok = run_store(app, demo, "demo Qom", repeats=repeats, size_target=False)
+        country_ok = run_store(app, country, f"{agencies:,} agencies", repeats=repeats, size_target=True)
+        demo.dispose()
+        country.dispose()
+    return demo_ok and country_ok

@@ -1,0 +1,314 @@
+"""Agency scorecard: one agency in one plan year, as the governor's office and its IT director read it.
+
+Pillar scores against the province's median, every indicator against its path to 1394 with the
+projection at the current pace, the maturity stage, claimed versus observed use, data-quality flags
+and the submission history (superseded reports too). Downloadable as Excel; printable on A4 (the
+print rules in ``assets/egov.css``). Agency and year are page state in the URL.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash_mantine_components as dmc
+from dash import Dash, Input, Output, State, dcc, html, no_update
+
+from dashboard import figures, ids
+from dashboard.data import current_engine
+from dashboard.formatting import MISSING, format_number, format_percent, format_year, jalali_datetime
+from dashboard.i18n import normalise_lang, pick, t
+from dashboard.urls import lang_of, query_params
+from dashboard.views.choices import matching_agencies
+from dashboard.views.scope import parse_year, pillars, search_with, year_options
+from dashboard.views.scorecard_data import ScorecardData, fetch_scorecard
+from dashboard.views.scorecard_excel import scorecard_workbook
+from metrics import api
+
+
+def agency_options(agencies: Any, lang: str) -> list[dict[str, str]]:
+    """Every agency by name (and code, so either can be typed), sorted by name."""
+    options = [  # zip over columns, not iterrows: a country has 10,000 agencies
+        {"value": str(code), "label": f"{pick(lang, fa, en)} ({code})"}
+        for code, fa, en in zip(agencies.index, agencies["name_fa"], agencies["name_en"], strict=True)
+    ]
+    return sorted(options, key=lambda o: o["label"])
+
+
+def picker_options(search: object, picked: str | None, lang: str) -> list[dict[str, str]]:
+    """The agency picker's options: the picked agency and the first matches of what was typed.
+
+    Never the whole country: the picker asks again as the user types (``searchValue``).
+    """
+    agencies = api.agencies(engine=current_engine())
+    return agency_options(matching_agencies(agencies, search, selected=[picked] if picked else []), lang)
+
+
+def headline(data: ScorecardData, lang: str) -> html.Div:
+    """Who the agency is and where it stands: index, rank and its change, maturity stage, coverage."""
+    agency = data.agency
+    place = [pick(lang, agency["province_fa"], agency["province_en"])]
+    if isinstance(agency["county_fa"], str):
+        place.append(pick(lang, agency["county_fa"], agency["county_en"]))
+    place.append(pick(lang, agency["sector_fa"], agency["sector_en"]))
+    ranked = data.peers["rank_province"].notna().sum()
+    rank = (
+        t(
+            "scorecard.rank_of",
+            lang,
+            rank=format_number(agency["rank_province"], lang),
+            total=format_number(ranked, lang),
+        )
+        if agency["rank_province"] is not None and str(agency["rank_province"]) != "<NA>"
+        else MISSING
+    )
+    stage = MISSING
+    if data.stage is not None and isinstance(data.stage.get("stage_en"), str):
+        stage = pick(lang, str(data.stage.get("stage_fa") or ""), str(data.stage.get("stage_en")))
+    kpis = [
+        ("ranking.col.index", format_number(agency["index_score"], lang, decimals=1)),
+        ("ranking.col.rank", rank),
+        ("ranking.col.change", figures.rank_change_text(agency["rank_change"], lang)),
+        ("scorecard.maturity", stage),
+        ("scorecard.coverage", format_percent(100 * agency["coverage"], lang)),
+    ]
+    return html.Div(
+        [
+            html.H2(pick(lang, agency["name_fa"], agency["name_en"]), id=ids.SCORECARD_AGENCY_NAME),
+            html.P(
+                f"{t('list.sep', lang).join(place)} · {t('scope.year', lang)} {format_year(data.year, lang)}",
+                className="egov-muted",
+            ),
+            dmc.SimpleGrid(
+                [
+                    html.Div(
+                        [
+                            html.Div(t(key, lang), className="egov-muted"),
+                            html.Div(value, className="egov-kpi egov-num"),
+                        ],
+                        className="egov-kpi-card",
+                    )
+                    for key, value in kpis
+                ],
+                cols={"base": 2, "sm": 5},
+                spacing="sm",
+                id=ids.SCORECARD_KPIS,
+            ),
+            html.Div(
+                figures.status_cards({s: int(agency[f"{s}_count"]) for s in figures.STATUSES}, lang),
+                className="egov-gap",
+            ),
+        ]
+    )
+
+
+def maturity_text(data: ScorecardData, lang: str) -> str:
+    """The stage and the services behind it: ``transactional: 12 services, 5 transactional or above``."""
+    stage = data.stage
+    if stage is None or not isinstance(stage.get("stage_en"), str):
+        return t("scorecard.no_stage", lang)
+    name = pick(lang, str(stage.get("stage_fa") or ""), str(stage.get("stage_en")))
+    above = (stage.get("services_transactional") or 0) + (stage.get("services_integrated") or 0)
+    return t(
+        "scorecard.stage_text",
+        lang,
+        stage=name,
+        total=format_number(stage.get("services_total"), lang),
+        above=format_number(above, lang),
+    )
+
+
+INDICATOR_COLUMNS = (
+    "name",
+    "value",
+    "period_target",
+    "target",
+    "score",
+    "status",
+    "projected_value",
+    "year_reached",
+    "flags",
+)
+HISTORY_COLUMNS = ("id_text", "period", "file_name", "submitted_by", "submitted_at", "status", "supersedes")
+
+
+def scorecard_body(data: ScorecardData, lang: str) -> html.Div:
+    """The scorecard below its controls (pure: the bundle in, components out)."""
+    plan = api.catalogue().plan
+    names = figures.pillar_names(pillars(), lang)
+    indicator_labels = {
+        "name": t("methodology.col.indicator", lang),
+        "value": t("scorecard.col.value", lang),
+        "period_target": t("scorecard.col.period_target", lang),
+        "target": t("scorecard.col.target", lang),
+        "score": t("scorecard.col.score", lang),
+        "status": t("reporting.col.status", lang),
+        "projected_value": t("scorecard.col.projected", lang),
+        "year_reached": t("scorecard.col.year_reached", lang),
+        "flags": t("scorecard.col.flags", lang),
+    }
+    history_labels = {
+        "id_text": t("reporting.col.id", lang),
+        "period": t("reporting.col.period", lang),
+        "file_name": t("reporting.col.file", lang),
+        "submitted_by": t("reporting.col.by", lang),
+        "submitted_at": t("reporting.col.at", lang),
+        "status": t("reporting.col.status", lang),
+        "supersedes": t("reporting.col.supersedes", lang),
+    }
+    return html.Div(
+        [
+            headline(data, lang),
+            figures.graph(
+                figures.pillar_comparison_figure(data.agency, data.peers, names, lang), graph_id=ids.SCORECARD_PILLARS
+            ),
+            html.H2(t("scorecard.indicators", lang)),
+            figures.graph(
+                figures.indicator_paths_figure(
+                    data.trajectory, data.indicators, lang, first_year=plan.first_year, target_year=plan.target_year
+                ),
+                graph_id=ids.SCORECARD_PATHS,
+            ),
+            html.P(t("scorecard.paths_help", lang, year=format_year(plan.target_year, lang)), className="egov-muted"),
+            figures.simple_table(
+                figures.indicator_rows(data.indicators, lang),
+                [(key, indicator_labels[key]) for key in INDICATOR_COLUMNS],
+                table_id=ids.SCORECARD_INDICATORS,
+                lang=lang,
+            ),
+            dmc.SimpleGrid(
+                [
+                    html.Div(
+                        [
+                            html.H2(t("scorecard.maturity", lang)),
+                            html.P(maturity_text(data, lang), id=ids.SCORECARD_STAGE),
+                        ]
+                    ),
+                    html.Div(
+                        [
+                            html.H2(t("scorecard.claims", lang)),
+                            figures.claimed_vs_observed_panel(data.claims, lang, panel_id=ids.SCORECARD_CLAIMS),
+                        ]
+                    ),
+                ],
+                cols={"base": 1, "md": 2},
+                spacing="md",
+            ),
+            html.H2(t("scorecard.quality", lang)),
+            figures.quality_flags(data.agency, data.indicators, lang, flags_id=ids.SCORECARD_FLAGS),
+            html.H2(t("reporting.history", lang)),
+            figures.simple_table(
+                figures.submission_rows(data.submissions, lang, format_time=jalali_datetime),
+                [(key, history_labels[key]) for key in HISTORY_COLUMNS],
+                table_id=ids.SCORECARD_HISTORY,
+                lang=lang,
+            ),
+        ],
+        className="egov-scorecard",
+    )
+
+
+def layout(lang: str = "fa", agency: str | None = None, year: str | None = None, **_state: Any) -> html.Div:
+    """The scorecard of the URL's agency and year; without an agency, a picker."""
+    lang = normalise_lang(lang)
+    engine = current_engine()
+    chosen_year = parse_year(year, engine)
+    agencies = api.agencies(engine=engine)
+    code = agency if agency in agencies.index else None
+    data = fetch_scorecard(code, chosen_year, engine=engine) if code else None
+    controls = dmc.Group(
+        [
+            dmc.Select(
+                id=ids.SCORECARD_AGENCY,
+                label=t("upload.agency", lang),
+                placeholder=t("upload.agency_placeholder", lang),
+                data=agency_options(matching_agencies(agencies, "", selected=[code] if code else []), lang),
+                value=code,
+                searchable=True,
+                w=420,
+            ),
+            dmc.Select(
+                id=ids.SCORECARD_YEAR,
+                label=t("scope.year", lang),
+                data=year_options(lang),
+                value=str(chosen_year),
+                allowDeselect=False,
+                w=120,
+            ),
+            dmc.Button(t("scorecard.download", lang), id=ids.SCORECARD_DOWNLOAD_BUTTON, disabled=data is None),
+            dmc.Button(
+                t("scorecard.print", lang), id=ids.SCORECARD_PRINT_BUTTON, variant="outline", disabled=data is None
+            ),
+            dcc.Download(id=ids.SCORECARD_DOWNLOAD),
+            html.Div(id=ids.SCORECARD_PRINT_SINK, hidden=True),
+        ],
+        align="flex-end",
+        className="egov-no-print egov-controls",
+        mb="md",
+    )
+    body = scorecard_body(data, lang) if data else html.P(t("scorecard.choose", lang), id=ids.SCORECARD_EMPTY)
+    return html.Div(
+        [html.H1(t("page.scorecard", lang), id=ids.SCORECARD_TITLE), controls, body],
+        className="egov-page",
+    )
+
+
+def download(search: str | None) -> Any:
+    """The Excel file of the URL's agency and year (``dcc.Download`` data), or ``no_update``."""
+    params = query_params(search)
+    engine = current_engine()
+    data = fetch_scorecard(params.get("agency", ""), parse_year(params.get("year"), engine), engine=engine)
+    if data is None:
+        return no_update
+    lang = normalise_lang(params.get("lang"))
+    return dcc.send_bytes(scorecard_workbook(data, lang), f"scorecard_{data.agency_code}_{data.year}.xlsx")
+
+
+_PRINT = """
+function(clicks) {
+    if (clicks) { window.print(); }
+    return "";
+}
+"""
+
+
+def register_callbacks(app: Dash) -> None:
+    """Agency and year go to the URL; typing in the agency picker asks the server for matches; the
+    download builds the workbook; print opens the print dialog."""
+
+    @app.callback(
+        Output(ids.URL, "search", allow_duplicate=True),
+        Input(ids.SCORECARD_AGENCY, "value"),
+        Input(ids.SCORECARD_YEAR, "value"),
+        State(ids.URL, "search"),
+        prevent_initial_call=True,
+    )
+    def scope_to_url(agency: str | None, year: str | None, search: str | None) -> Any:
+        return search_with(search, agency=agency, year=year)
+
+    @app.callback(
+        Output(ids.SCORECARD_AGENCY, "data"),
+        Input(ids.SCORECARD_AGENCY, "searchValue"),
+        State(ids.SCORECARD_AGENCY, "value"),
+        State(ids.URL, "search"),
+        prevent_initial_call=True,
+    )
+    def search_agencies(typed: str | None, picked: str | None, search: str | None) -> Any:
+        # An empty search is the picker clearing itself after a pick: the options it has hold the pick,
+        # while ``picked`` may predate it (and options without the pick would unpick it).
+        return picker_options(typed, picked, lang_of(search)) if typed else no_update
+
+    @app.callback(
+        Output(ids.SCORECARD_DOWNLOAD, "data"),
+        Input(ids.SCORECARD_DOWNLOAD_BUTTON, "n_clicks"),
+        State(ids.URL, "search"),
+        prevent_initial_call=True,
+    )
+    def download_excel(clicks: int | None, search: str | None) -> Any:
+        return download(search) if clicks else no_update
+
+    app.clientside_callback(
+        _PRINT,
+        Output(ids.SCORECARD_PRINT_SINK, "children"),
+        Input(ids.SCORECARD_PRINT_BUTTON, "n_clicks"),
+        prevent_initial_call=True,
+    )

@@ -1,0 +1,282 @@
+"""What-if: change the pillar weights and watch a province's ranking move.
+
+A section of the Methodology page (``whatif_section``): one slider per pillar, defaulting to the
+catalogue's weights, and the top agencies of a province ranked under the new weights beside their
+rank under the default ones. The scoring is ``metrics.api.scores`` with
+``default_spec().replace(weights=...)`` — the same chain as every other number, one argument changed.
+Sliders report on release (``updatemode="mouseup"``), so dragging does not rescore at every pixel.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+import dash_mantine_components as dmc
+import pandas as pd
+from dash import ALL as MATCH_ALL
+from dash import Dash, Input, Output, State, dcc, html
+
+from dashboard import ids
+from dashboard.data import current_engine
+from dashboard.figures_compare import pillars_of
+from dashboard.formatting import MISSING, format_number, format_year
+from dashboard.i18n import normalise_lang, pick, t
+from dashboard.urls import lang_of
+from dashboard.views.choices import busiest_province, latest_reported_year, plan_year_range, province_options
+from metrics import api
+from metrics.catalogue import Catalogue
+
+TOP = 15
+_PANEL_VALIDATED = "EGOV_WHATIF_IN_VALIDATION_LAYOUT"
+WEIGHT_MAX = 3.0
+WEIGHT_STEP = 0.25
+
+
+def default_weights(catalogue: Catalogue) -> dict[str, float]:
+    """Each pillar's weight as the catalogue declares it."""
+    return {g.code: float(g.weight) for g in catalogue.groups if g.parent == catalogue.root.code}
+
+
+def changed_weights(codes: list[str], values: list[float | None], catalogue: Catalogue) -> dict[str, float]:
+    """The weights that differ from the catalogue's (an empty dict is the default spec, so its cached scores).
+
+    >>> from metrics import api
+    >>> changed_weights(["files", "services"], [1.0, 3.0], api.catalogue())
+    {'services': 3.0}
+    """
+    defaults = default_weights(catalogue)
+    chosen = {code: float(value) for code, value in zip(codes, values, strict=True) if value is not None}
+    return {code: value for code, value in chosen.items() if code in defaults and value != defaults[code]}
+
+
+def move_text(move: object, lang: str) -> str:
+    """A rank change as arrow and number (up is better); missing reads as a dash.
+
+    >>> move_text(2, "en"), move_text(-1, "en"), move_text(0, "en"), move_text(None, "en")
+    ('▲ 2', '▼ 1', '=', '–')
+    """
+    if move is None or pd.isna(move):
+        return MISSING
+    steps = int(move)  # type: ignore[call-overload]
+    if steps == 0:
+        return "="
+    return f"{'▲' if steps > 0 else '▼'} {format_number(abs(steps), lang)}"
+
+
+def whatif_rows(default: pd.DataFrame, changed: pd.DataFrame, lang: str, *, top: int = TOP) -> list[dict[str, Any]]:
+    """The best ``top`` agencies under the changed weights, with their default rank and the move.
+
+    Both frames are shaped like ``api.scores`` for the same province and year. ``move`` is the default
+    rank minus the new one: positive means the agency moved up.
+    """
+    ranked = changed[changed["rank_province"].notna()].sort_values(
+        ["rank_province", "index_score"], ascending=[True, False]
+    )
+    rows = []
+    for code, row in ranked.head(top).iterrows():
+        before = default["rank_province"].get(code)
+        new_rank = int(row["rank_province"])
+        move = None if before is None or pd.isna(before) else int(before) - new_rank
+        rows.append(
+            {
+                "agency_code": str(code),
+                "agency": pick(lang, str(row["name_fa"]), str(row["name_en"])),
+                "rank": new_rank,
+                "score": float(row["index_score"]),
+                "default_rank": None if move is None else int(before),
+                "move": move,
+            }
+        )
+    return rows
+
+
+def _rows_table(rows: list[dict[str, Any]], lang: str) -> dmc.Table:
+    heads = [t(f"whatif.col.{key}", lang) for key in ("rank", "agency", "score", "default_rank", "move")]
+    body = [
+        html.Tr(
+            [
+                html.Td(format_number(row["rank"], lang), className="egov-num"),
+                html.Th(row["agency"], scope="row"),
+                html.Td(format_number(row["score"], lang, decimals=1), className="egov-num"),
+                html.Td(format_number(row["default_rank"], lang), className="egov-num"),
+                html.Td(
+                    move_text(row["move"], lang),
+                    className="egov-num egov-move-up"
+                    if (row["move"] or 0) > 0
+                    else "egov-num egov-move-down"
+                    if (row["move"] or 0) < 0
+                    else "egov-num",
+                ),
+            ],
+            **cast("dict[str, Any]", {"data-agency": row["agency_code"]}),
+        )
+        for row in rows
+    ]
+    return dmc.Table(
+        [html.Thead(html.Tr([html.Th(h, scope="col") for h in heads])), html.Tbody(body)],
+        striped=True,
+        withTableBorder=True,
+        className="egov-table",
+    )
+
+
+def whatif_result(province: str | None, year: object, codes: list[str], values: list[float | None], lang: str) -> Any:
+    """What the panel shows for the chosen province, year and slider values (thin over ``metrics.api``)."""
+    lang = normalise_lang(lang)
+    catalogue = api.catalogue()
+    if not province or year in (None, ""):
+        return dmc.Alert(t("whatif.choose", lang), color="indigo")
+    if not any(value for value in values):
+        return dmc.Alert(t("whatif.all_zero", lang), color="orange")
+    engine = current_engine()
+    year_number = int(str(year))
+    weights = changed_weights(codes, values, catalogue)
+    default = api.scores(year_number, province=province, engine=engine)
+    changed = (
+        default
+        if not weights
+        else api.scores(year_number, province=province, spec=api.default_spec().replace(weights=weights), engine=engine)
+    )
+    rows = whatif_rows(default, changed, lang)
+    if not rows:
+        return dmc.Alert(t("whatif.empty", lang, year=format_year(year_number, lang)), color="gray")
+    return _rows_table(rows, lang)
+
+
+def _slider(code: str, name: str, weight: float, lang: str) -> html.Div:
+    label_id = f"{ids.WHATIF_WEIGHT_LABEL_PREFIX}{code}"
+    return html.Div(
+        [
+            html.Div(name, id=label_id, className="egov-whatif-label"),
+            dmc.Slider(
+                id=ids.whatif_weight(code),
+                min=0,
+                max=WEIGHT_MAX,
+                step=WEIGHT_STEP,
+                value=weight,
+                updatemode="mouseup",
+                thumbLabel=name,
+                marks=[{"value": v, "label": format_number(v, lang)} for v in range(int(WEIGHT_MAX) + 1)],
+                mb="lg",
+            ),
+        ],
+        className="egov-whatif-weight",
+    )
+
+
+def whatif_section(lang: str = "fa", *, catalogue: Catalogue | None = None) -> dmc.Paper:
+    """The what-if panel: province and year, one weight slider per pillar, and the ranking it gives."""
+    lang = normalise_lang(lang)
+    catalogue = catalogue or api.catalogue()
+    weights = default_weights(catalogue)
+    engine = current_engine()
+    agencies, submissions = api.agencies(engine), api.submissions(engine=engine)
+    provinces = province_options(agencies, lang, with_all=False)
+    years = plan_year_range()
+    year = latest_reported_year(submissions, years)
+    return dmc.Paper(
+        [
+            html.H2(t("whatif.title", lang)),
+            html.P(t("whatif.intro", lang, top=format_number(TOP, lang))),
+            dcc.Store(id=ids.WHATIF_LANG, data=lang),
+            dmc.Group(
+                [
+                    dmc.Select(
+                        id=ids.WHATIF_PROVINCE,
+                        label=t("whatif.province", lang),
+                        data=provinces,
+                        value=busiest_province(agencies, submissions, year),
+                        allowDeselect=False,
+                        w=220,
+                    ),
+                    dmc.Select(
+                        id=ids.WHATIF_YEAR,
+                        label=t("whatif.year", lang),
+                        data=[{"value": str(y), "label": format_year(y, lang)} for y in years],
+                        value=str(year),
+                        allowDeselect=False,
+                        w=140,
+                    ),
+                    dmc.Button(t("whatif.reset", lang), id=ids.WHATIF_RESET, variant="outline"),
+                ],
+                align="flex-end",
+                mb="md",
+            ),
+            dmc.SimpleGrid(
+                [_slider(code, pick(lang, fa, en), weights[code], lang) for code, fa, en in pillars_of(catalogue)],
+                cols={"base": 1, "sm": 2, "lg": 3},
+                spacing="lg",
+                verticalSpacing="xs",
+                mb="md",
+            ),
+            dcc.Loading(html.Div(id=ids.WHATIF_TABLE), type="dot", delay_show=300),
+        ],
+        id=ids.WHATIF_SECTION,
+        withBorder=True,
+        p="md",
+        mb="md",
+        className="egov-card egov-no-print",
+    )
+
+
+def whatif_placeholder(lang: str = "fa") -> html.Div:
+    """Where the panel goes in the Methodology page; a callback fills it once the page is shown.
+
+    The Methodology layout stays a pure rendering of the catalogue (no store read, no inputs), and the
+    panel, which scores the store, arrives a moment later.
+    """
+    return html.Div(html.P(t("whatif.loading", lang), className="egov-muted"), id=ids.WHATIF_HOLDER)
+
+
+def _validate_with_the_panel(app: Dash) -> None:
+    """Let Dash's callback validation see the panel, which no page layout contains (a callback adds it).
+
+    Dash pages build ``app.validation_layout`` from every page's layout on the first request (a
+    ``before_request`` hook registered when the app was made); this hook, registered after it, adds
+    the panel once, so the browser does not report its ids as missing.
+    """
+
+    def add_panel() -> None:
+        if app.validation_layout is not None and not app.server.config.get(_PANEL_VALIDATED):
+            app.validation_layout = html.Div([app.validation_layout, whatif_section("fa")])
+            app.server.config[_PANEL_VALIDATED] = True
+
+    app.server.before_request(add_panel)
+
+
+def register_callbacks(app: Dash) -> None:
+    """The panel fills its placeholder; sliders, province and year rescore the ranking; reset restores
+    the catalogue's weights."""
+
+    _validate_with_the_panel(app)
+
+    @app.callback(Output(ids.WHATIF_HOLDER, "children"), Input(ids.WHATIF_HOLDER, "id"), State(ids.URL, "search"))
+    def show_panel(_holder: str, search: str | None) -> Any:
+        return whatif_section(lang_of(search))
+
+    @app.callback(
+        Output(ids.WHATIF_TABLE, "children"),
+        Input(ids.whatif_weight(MATCH_ALL), "value"),
+        Input(ids.WHATIF_PROVINCE, "value"),
+        Input(ids.WHATIF_YEAR, "value"),
+        State(ids.whatif_weight(MATCH_ALL), "id"),
+        State(ids.WHATIF_LANG, "data"),
+    )
+    def rescore(
+        values: list[float | None],
+        province: str | None,
+        year: str | None,
+        slider_ids: list[dict[str, str]],
+        lang: str | None,
+    ) -> Any:
+        return whatif_result(province, year, [i["pillar"] for i in slider_ids], values, lang or "fa")
+
+    @app.callback(
+        Output(ids.whatif_weight(MATCH_ALL), "value"),
+        Input(ids.WHATIF_RESET, "n_clicks"),
+        State(ids.whatif_weight(MATCH_ALL), "id"),
+        prevent_initial_call=True,
+    )
+    def reset(_clicks: int | None, slider_ids: list[dict[str, str]]) -> list[float]:
+        defaults = default_weights(api.catalogue())
+        return [defaults[i["pillar"]] for i in slider_ids]
