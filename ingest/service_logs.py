@@ -34,6 +34,7 @@ from store.models import (
     BUCKET_COLUMNS,
     DURATION_BUCKET_EDGES_S,
     Agency,
+    Event,
     IngestJob,
     LogAggregate,
     LogBatch,
@@ -530,6 +531,25 @@ def _store_batch(engine: Engine, outcome: LogIngestOutcome, rows: pd.DataFrame, 
             update(IngestJob)
             .where(IngestJob.id == job_id)
             .values(summary={**job["summary"], "replaced": outcome.replaced})
+        )
+        # The event log records every change of what the scores read, and its newest id is the data
+        # version that cached scores are keyed on: observed KPIs just changed.
+        connection.execute(
+            insert(Event),
+            {
+                "at": utc_now(),
+                "kind": "logs.stored",
+                "actor": job["started_by"],
+                "detail": {
+                    "job_id": job_id,
+                    "batch_id": batch_id,
+                    "file": outcome.file_name,
+                    "sha256": outcome.sha256,
+                    "source": outcome.source_system,
+                    "months": [list(m) for m in outcome.months],
+                    "replaced": outcome.replaced,
+                },
+            },
         )
         outcome.job_id, outcome.batch_id = job_id, batch_id
 

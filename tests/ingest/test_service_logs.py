@@ -312,3 +312,16 @@ def test_percentiles_from_histograms_are_within_one_bucket(durations: list[int],
     low = edges[bucket]
     high = edges[bucket + 1] if bucket + 1 < len(edges) else edges[-1] * 2
     assert low <= estimate <= high
+
+
+def test_scores_see_new_logs_at_once(store: Engine, tmp_path: Path) -> None:
+    from metrics import api
+
+    before = api.claimed_vs_observed(1393, engine=store)  # scored and cached without logs
+    assert pd.isna(before.loc[AGENCY, "observed_digital_takeup_pct"])
+
+    _ingest(store, write_log(tmp_path / "i.csv", ROWS), tmp_path)
+
+    after = api.claimed_vs_observed(1393, engine=store)  # the log ingest is a new data version
+    assert after.loc[AGENCY, "observed_digital_takeup_pct"] == pytest.approx(60)
+    assert after.loc[AGENCY, "observed_source"] == "service logs"
