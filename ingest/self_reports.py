@@ -161,10 +161,16 @@ def check_container(data: bytes, *, file: str, max_bytes: int) -> Problem | None
     return None
 
 
+# Parts already read whole (so CRC-checked) by check_container itself or parsed by calamine.
+_READ_ELSEWHERE = frozenset(
+    {"[Content_Types].xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml", "xl/sharedStrings.xml"}
+)
+
+
 def _damaged_part(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], *, skip: set[str]) -> str | None:
     """The first part whose data fails its CRC (reading it to the end checks it), if any."""
     for info in infos:
-        if info.filename in skip or info.filename == "[Content_Types].xml":
+        if info.filename in skip or info.filename in _READ_ELSEWHERE:
             continue
         try:
             with archive.open(info) as part:
@@ -259,7 +265,7 @@ def _validate_form(rows: list[list[Any]], report: ParsedReport) -> dict[str, str
             )
     report.problems += _rule_problems(report.values, cells, report.file_name)
     if not report.problems:
-        report.form = SelfReportForm.model_validate(report.values)
+        report.form = SelfReportForm.model_construct(**report.values)  # every field validated above
     return cells
 
 
@@ -290,42 +296,45 @@ def _rule_problems(values: dict[str, Any], cells: dict[str, str], file: str) -> 
 _EMPTY_CELLS = frozenset({"", None})
 
 
+def _service_cells(number: int) -> dict[str, str]:
+    return {spec.code: f"{col}{number}" for spec, col in zip(SERVICE_FIELDS, layout.SERVICES_COLUMNS, strict=True)}
+
+
 def _validate_services(rows: list[list[Any]], report: ParsedReport) -> None:
-    columns = layout.SERVICES_COLUMNS
-    codes: Counter[str] = Counter()
-    width = len(columns)
+    codes: set[str] = set()
+    width = len(layout.SERVICES_COLUMNS)
+    names = [spec.code for spec in SERVICE_FIELDS]
     for number, row in enumerate(rows[layout.SERVICES_FIRST_ROW - 1 :], start=layout.SERVICES_FIRST_ROW):
         if set(row[:width]) <= _EMPTY_CELLS:  # most of the sheet: prepared rows nobody filled
             continue
         values = list(row[:width]) + [None] * (width - len(row))
         if all(_is_blank(v) for v in values):
             continue
-        raw = {spec.code: value for spec, value in zip(SERVICE_FIELDS, values, strict=True)}
-        cells = {spec.code: f"{col}{number}" for spec, col in zip(SERVICE_FIELDS, columns, strict=True)}
-        if _is_blank(raw.get("at_counters")):
-            raw.pop("at_counters")
-        if _is_blank(raw.get("online_since")):
+        raw = dict(zip(names, values, strict=True))
+        if _is_blank(raw["at_counters"]):
+            del raw["at_counters"]
+        if _is_blank(raw["online_since"]):
             raw["online_since"] = None
         try:
             service = ServiceRow.model_validate(raw)
         except ValidationError as error:
             report.problems += _validation_problems(
-                error, _SERVICE_SPECS, cells, raw, file=report.file_name, sheet=layout.SERVICES_SHEET
+                error, _SERVICE_SPECS, _service_cells(number), raw, file=report.file_name, sheet=layout.SERVICES_SHEET
             )
             continue
-        codes[service.service_code] += 1
-        if codes[service.service_code] > 1:
+        if service.service_code in codes:
             report.problems.append(
                 _problem_at(
                     "duplicate_service",
                     _SERVICE_SPECS["service_code"],
                     file=report.file_name,
                     sheet=layout.SERVICES_SHEET,
-                    cell=cells["service_code"],
+                    cell=_service_cells(number)["service_code"],
                     seen=service.service_code,
                 )
             )
             continue
+        codes.add(service.service_code)
         report.services.append((number, service))
 
 
