@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 
-from bench import dashboard_callbacks, ingest_demo, score_nation
+from bench import dashboard_callbacks, ingest_demo, ingest_logs, score_nation
 
 BENCHMARKS = {
     "ingest-demo": ingest_demo.run,
     "score-nation": score_nation.run,
     "dashboard-callbacks": dashboard_callbacks.run,
+    "ingest-logs": ingest_logs.run,
 }
 
 
