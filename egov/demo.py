@@ -115,7 +115,7 @@ def _clamp(value: float) -> float:
     return max(0.0, min(1.0, value))
 
 
-def _level_index(maturity: float, difficulty: float) -> int:
+def level_index(maturity: float, difficulty: float) -> int:
     """Easy services go electronic first; a mature agency has most services transactional or above."""
     return max(0, min(4, int(maturity * 5.5 - difficulty * 2.2 + 0.4)))
 
@@ -133,7 +133,7 @@ def report_values(
     services = []
     levels = {code: 0 for code in LEVEL_FIELDS}
     for code, name, difficulty in plan.services:
-        level = SERVICE_LEVELS[_level_index(m, difficulty)]
+        level = SERVICE_LEVELS[level_index(m, difficulty)]
         if level.code in levels:
             levels[level.code] += 1
         at_counters = difficulty < 0.45 and m > 0.3

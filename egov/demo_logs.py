@@ -18,7 +18,7 @@ import jdatetime
 import numpy as np
 import pandas as pd
 
-from egov.demo import AgencyPlan, DemoSpec, _level_index
+from egov.demo import AgencyPlan, DemoSpec, level_index
 
 CHANNELS = np.array(["online", "mobile", "counter", "in_person"])
 CHANNELS_FA = np.array(["برخط", "موبایل", "پیشخوان", "حضوری"])
@@ -48,7 +48,7 @@ def _days_of_year(year: int) -> tuple[np.ndarray, np.ndarray]:
 
 def _digital_share(plan: AgencyPlan, year: int, spec: DemoSpec) -> np.ndarray:
     truth = plan.true_maturity(year, spec.first_year)
-    levels = np.array([_level_index(truth, difficulty) for _, _, difficulty in plan.services])
+    levels = np.array([level_index(truth, difficulty) for _, _, difficulty in plan.services])
     return np.select([levels >= 3, levels == 2], [0.35 + 0.55 * truth, 0.05 + 0.2 * truth], default=0.01)
 
 
