@@ -23,6 +23,7 @@ from dashboard import ids
 from dashboard.data import current_engine
 from dashboard.formatting import format_number, format_year
 from dashboard.i18n import normalise_lang, pick, t
+from dashboard.views.choices import matching_agencies
 from ingest.problems import Problem
 from ingest.submissions import IngestOutcome, ingest_report_bytes
 from ingest.template import build_template
@@ -173,11 +174,23 @@ def check_upload(contents: str | None, file_name: str | None, lang: str, *, dry_
 
 
 def agency_options(agencies: pd.DataFrame, lang: str) -> list[dict[str, str]]:
-    """Every agency as ``name (code)``, in code order."""
-    return [
-        {"value": str(code), "label": f"{pick(lang, row['name_fa'], row['name_en'])} ({code})"}
-        for code, row in agencies.iterrows()
+    """The given agencies as ``name (code)``, in their order."""
+    return [  # zip over columns, not iterrows: a country has 10,000 agencies
+        {"value": str(code), "label": f"{pick(lang, fa, en)} ({code})"}
+        for code, fa, en in zip(agencies.index, agencies["name_fa"], agencies["name_en"], strict=True)
     ]
+
+
+def picker_options(search: object, picked: str | None, lang: str) -> list[dict[str, str]]:
+    """The agency picker's options: the picked agency, then the first matches of what was typed.
+
+    Never the whole country (a country has 10,000 agencies): the picker asks again as the user types
+    (``searchValue``); Arabic ي/ك typed for Persian ی/ک still match.
+    """
+    agencies = agencies_frame(current_engine())
+    return agency_options(
+        matching_agencies(agencies, search, selected=[picked] if picked else []), normalise_lang(lang)
+    )
 
 
 def year_options(periods: pd.DataFrame, lang: str) -> list[dict[str, str]]:
@@ -194,6 +207,7 @@ def layout(lang: str = "fa", agency: str | None = None, year: str | None = None,
     max_bytes = max_upload_bytes()
     limit = limit_mb(max_bytes, lang)
     years = year_options(periods, lang)
+    picked = agency if agency in set(agencies.index) else None
     return html.Div(
         [
             html.H1(t("page.upload", lang), id=ids.UPLOAD_TITLE),
@@ -205,8 +219,8 @@ def layout(lang: str = "fa", agency: str | None = None, year: str | None = None,
                         id=ids.UPLOAD_AGENCY,
                         label=t("upload.agency", lang),
                         placeholder=t("upload.agency_placeholder", lang),
-                        data=agency_options(agencies, lang),
-                        value=agency if agency in set(agencies.index) else None,
+                        data=agency_options(matching_agencies(agencies, "", selected=[picked] if picked else []), lang),
+                        value=picked,
                         searchable=True,
                         clearable=True,
                         w=420,
@@ -255,7 +269,7 @@ def layout(lang: str = "fa", agency: str | None = None, year: str | None = None,
 
 
 def register_callbacks(app: Dash) -> None:
-    """Thin callbacks over the functions above."""
+    """Thin callbacks over the functions above; typing in the agency picker asks the server for matches."""
 
     @app.callback(
         Output(ids.UPLOAD_TEMPLATE_BUTTON, "disabled"),
@@ -264,6 +278,18 @@ def register_callbacks(app: Dash) -> None:
     )
     def template_ready(agency: str | None, year: str | None) -> bool:
         return not (agency and year)
+
+    @app.callback(
+        Output(ids.UPLOAD_AGENCY, "data"),
+        Input(ids.UPLOAD_AGENCY, "searchValue"),
+        State(ids.UPLOAD_AGENCY, "value"),
+        State(ids.UPLOAD_LANG, "data"),
+        prevent_initial_call=True,
+    )
+    def search_agencies(typed: str | None, picked: str | None, lang: str | None) -> Any:
+        # An empty search is the picker clearing itself after a pick: the options it has hold the pick,
+        # while ``picked`` may predate it (and options without the pick would unpick it).
+        return picker_options(typed, picked, lang or "fa") if typed else no_update
 
     @app.callback(
         Output(ids.UPLOAD_TEMPLATE_DOWNLOAD, "data"),

@@ -7,12 +7,13 @@ from typing import Any
 
 import pytest
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.wait import WebDriverWait
 
 from dashboard import ids
 from dashboard.app import create_app
 from dashboard.i18n import t
 from metrics.data import submissions_frame
-from tests.workbooks import AGENCY, TYPED_FORM, form_cell, write_filled_report
+from tests.workbooks import AGENCY, AGENCY_NAME, TYPED_FORM, form_cell, write_filled_report
 
 pytestmark = pytest.mark.browser
 
@@ -64,4 +65,23 @@ def test_a_file_over_the_limit_is_refused_with_a_message(browser: Any, app_engin
     browser.wait_for_element(f"#{ids.UPLOAD_TOO_LARGE}:not([hidden])", timeout=10)
     assert "larger than" in browser.find_element(f"#{ids.UPLOAD_TOO_LARGE}").text
     assert submissions_frame(app_engine).empty
+    assert browser.get_logs() == []
+
+
+def test_the_agency_picker_keeps_the_url_pick_and_searches_on_the_server(browser: Any, app_engine: Any) -> None:
+    browser.start_server(create_app(engine=app_engine))
+    browser.driver.get(f"{browser.server_url}/upload?agency={AGENCY}&year=1393")
+    browser.wait_for_text_to_equal("h1", t("page.upload", "fa"), timeout=10)
+    field = browser.find_element(f"#{ids.UPLOAD_AGENCY}")
+    assert AGENCY in field.get_attribute("value")
+    browser.wait_for_element(f"#{ids.UPLOAD_TEMPLATE_BUTTON}:not([disabled])", timeout=10)
+
+    field.click()
+    field.send_keys("\ue009a")  # select all (Ctrl+A) and type over it
+    field.send_keys("\ue003")
+    field.send_keys(AGENCY_NAME.split()[-1])  # the server answers; Arabic ي/ك: tests/dashboard/test_upload.py
+    option = WebDriverWait(browser.driver, 10).until(
+        lambda d: next((o for o in d.find_elements(By.CSS_SELECTOR, "[role=option]") if AGENCY in o.text), None)
+    )
+    assert AGENCY_NAME in option.text
     assert browser.get_logs() == []

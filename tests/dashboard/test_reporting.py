@@ -9,6 +9,8 @@ from dash import no_update
 
 from dashboard.views.reporting import (
     ALL,
+    BLOCK_SIZE,
+    block_response,
     history_rows,
     matrix_rows,
     plan_years,
@@ -106,3 +108,49 @@ def test_choosing_a_province_writes_the_url_once() -> None:
     assert province_search("QM", "?lang=en") == "?lang=en&province=QM"
     assert province_search(ALL, "?lang=en&province=QM") == "?lang=en"
     assert province_search("QM", "?lang=en&province=QM") is no_update
+
+
+def _many_rows(count: int) -> list[dict[str, object]]:
+    return [
+        {"agency_code": f"X-{i:05d}", "agency": f"Agency {i}", "s1393": "missing", "y1393": "✗ missing"}
+        for i in range(count)
+    ]
+
+
+def test_a_block_request_answers_at_most_one_block_with_the_full_count() -> None:
+    rows = _many_rows(BLOCK_SIZE * 3 + 7)
+    answer = block_response(rows, {"startRow": 0, "endRow": BLOCK_SIZE})
+    assert len(answer["rowData"]) == BLOCK_SIZE and answer["rowCount"] == len(rows)
+    assert answer["rowData"][0]["agency_code"] == "X-00000"
+    last = block_response(rows, {"startRow": BLOCK_SIZE * 3, "endRow": BLOCK_SIZE * 4})
+    assert len(last["rowData"]) == 7 and last["rowCount"] == len(rows)
+    greedy = block_response(rows, {"startRow": 0, "endRow": len(rows)})
+    assert len(greedy["rowData"]) == BLOCK_SIZE, "never more than one block, whatever the grid asks"
+
+
+def test_a_block_is_sorted_and_filtered_on_the_server() -> None:
+    rows = matrix_rows(AGENCIES, SUBMISSIONS, PERIODS, lang="fa", province=None)
+    ordered = block_response(
+        rows, {"startRow": 0, "endRow": 10, "sortModel": [{"colId": "agency_code", "sort": "desc"}]}
+    )
+    assert [r["agency_code"] for r in ordered["rowData"]] == ["QM-QOM-KAH-BKH", "QM-GOV", "AR-GOV"]
+    typed_arabic = "\u0643\u0647\u0643"  # کهک typed with Arabic kaf
+    found = block_response(
+        rows,
+        {
+            "startRow": 0,
+            "endRow": 10,
+            "filterModel": {"agency": {"filterType": "text", "type": "contains", "filter": typed_arabic}},
+        },
+    )
+    assert found["rowCount"] == 1 and found["rowData"][0]["agency_code"] == "QM-QOM-KAH-BKH"
+    history = history_rows(SUBMISSIONS, AGENCIES, lang="en", province=None)
+    later = block_response(
+        history,
+        {
+            "startRow": 0,
+            "endRow": 10,
+            "filterModel": {"submission_id": {"filterType": "number", "type": "greaterThanOrEqual", "filter": 2}},
+        },
+    )
+    assert [r["submission_id"] for r in later["rowData"]] == [3, 2] and later["rowCount"] == 2

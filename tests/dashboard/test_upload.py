@@ -13,10 +13,11 @@ from openpyxl import load_workbook
 from sqlalchemy import Engine
 
 from dashboard.app import create_app
-from dashboard.views.upload import check_upload, layout, problem_rows, template_download
+from dashboard.views.choices import PICKER_LIMIT
+from dashboard.views.upload import check_upload, layout, picker_options, problem_rows, template_download
 from ingest.submissions import ingest_report_bytes
 from metrics.data import submissions_frame
-from tests.workbooks import AGENCY, TYPED_FORM, form_cell, write_filled_report
+from tests.workbooks import AGENCY, AGENCY_NAME, TYPED_FORM, form_cell, write_filled_report
 
 
 @pytest.fixture
@@ -97,3 +98,18 @@ def test_layout_preselects_from_the_url(app: Dash) -> None:
     page = layout("en", agency=AGENCY, year="1393")
     assert f"{AGENCY}" in str(page) and "'1393'" in str(page)
     assert "Upload a report" in _text(page.children[0])
+
+
+def test_layout_ships_a_bounded_picker_with_the_preselected_agency(app: Dash) -> None:
+    picker = layout("en", agency=AGENCY).children[3].children[0]
+    assert picker.value == AGENCY and AGENCY in {o["value"] for o in picker.data}
+    assert len(picker.data) <= PICKER_LIMIT + 1
+
+
+def test_the_picker_finds_a_persian_name_typed_with_arabic_letters(app: Dash) -> None:
+    arabic = AGENCY_NAME.replace("\u06cc", "\u064a").replace("\u06a9", "\u0643")  # ی → ي, ک → ك
+    assert arabic != AGENCY_NAME
+    options = picker_options(arabic, None, "fa")
+    assert [o["value"] for o in options] == [AGENCY]
+    assert options[0]["label"] == f"{AGENCY_NAME} ({AGENCY})"
+    assert picker_options("no such agency", AGENCY, "en")[0]["value"] == AGENCY, "the pick stays an option"
