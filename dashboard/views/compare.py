@@ -171,6 +171,7 @@ def layout(lang: str = "fa", agencies: str | None = None, year: str | None = Non
                         value=codes,
                         maxValues=MAX_AGENCIES,
                         searchable=True,
+                        filter={"function": "egovFilter"},
                         clearable=True,
                         hidePickedOptions=True,
                         w=560,

@@ -380,7 +380,14 @@ def columns(lang: str, *, pillar_name: str | None, with_province: bool, with_int
 
 def _select(select_id: str, label: str, options: list[dict[str, str]], value: str | None, width: int) -> dmc.Select:
     return dmc.Select(
-        id=select_id, label=label, data=options, value=value or ALL, allowDeselect=False, searchable=True, w=width
+        id=select_id,
+        label=label,
+        data=options,
+        value=value or ALL,
+        allowDeselect=False,
+        searchable=True,
+        filter={"function": "egovFilter"},
+        w=width,
     )
 
 

@@ -224,6 +224,7 @@ def layout(lang: str = "fa", agency: str | None = None, year: str | None = None,
                 data=agency_options(matching_agencies(agencies, "", selected=[code] if code else []), lang),
                 value=code,
                 searchable=True,
+                filter={"function": "egovFilter"},
                 w=420,
             ),
             dmc.Select(

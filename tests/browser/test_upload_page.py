@@ -85,3 +85,19 @@ def test_the_agency_picker_keeps_the_url_pick_and_searches_on_the_server(browser
     )
     assert AGENCY_NAME in option.text
     assert browser.get_logs() == []
+
+
+def test_the_agency_picker_finds_a_name_typed_with_arabic_letters(browser: Any, app_engine: Any) -> None:
+    browser.start_server(create_app(engine=app_engine))
+    browser.driver.get(f"{browser.server_url}/upload")
+    browser.wait_for_text_to_equal("h1", t("page.upload", "fa"), timeout=10)
+    field = browser.find_element(f"#{ids.UPLOAD_AGENCY}")
+
+    field.click()
+    field.send_keys("كهك")  # Kahak with the Arabic kaf, as an Arabic keyboard layout types it
+
+    option = WebDriverWait(browser.driver, 15).until(
+        lambda d: next((o for o in d.find_elements(By.CSS_SELECTOR, "[role=option]") if AGENCY in o.text), None)
+    )
+    assert "کهک" in option.text
+    assert browser.get_logs() == []
