@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Engine
 
+from dashboard.data import current_engine
 from dashboard.formatting import format_year
 from dashboard.i18n import pick, t
 from metrics import api
@@ -131,3 +132,24 @@ def matching_agencies(
         ]
         rest = rest[[needle in label for label in labels]]
     return pd.concat([agencies.loc[chosen], rest.head(limit)])
+
+
+def flat_agency_options(agencies: pd.DataFrame, lang: str, *, by_name: bool = False) -> list[dict[str, str]]:
+    """The given agencies as ``name (code)`` options, in their order or sorted by name."""
+    options = [  # zip over columns, not iterrows: a country has 10,000 agencies
+        {"value": str(code), "label": f"{pick(lang, fa, en)} ({code})"}
+        for code, fa, en in zip(agencies.index, agencies["name_fa"], agencies["name_en"], strict=True)
+    ]
+    return sorted(options, key=lambda o: o["label"]) if by_name else options
+
+
+def agency_picker_options(
+    search: object, picked: list[str], lang: str, *, grouped: bool = False, by_name: bool = False
+) -> list[dict[str, Any]]:
+    """What an agency picker shows: the picked agencies and the first matches of what was typed.
+
+    Never the whole country: pickers ask again as the user types (``searchValue``); Arabic ي/ك typed
+    for Persian ی/ک still match. ``grouped`` groups the options by province.
+    """
+    found = matching_agencies(api.agencies(current_engine()), search, selected=picked)
+    return agency_options(found, lang) if grouped else flat_agency_options(found, lang, by_name=by_name)

@@ -28,6 +28,7 @@ from dashboard.i18n import normalise_lang, t
 from dashboard.urls import lang_of, with_params
 from dashboard.views.choices import (
     agency_options,
+    agency_picker_options,
     default_year,
     matching_agencies,
     parse_year,
@@ -63,12 +64,8 @@ def compare_search(agencies: list[str] | None, year: str | None, search: str | N
 
 
 def picker_options(search: object, picked: list[str] | None, lang: str) -> list[dict[str, Any]]:
-    """The agency picker's options: the picked agencies and the first matches of what was typed.
-
-    Never the whole country: the picker asks again as the user types (``searchValue``).
-    """
-    known = api.agencies(current_engine())
-    return agency_options(matching_agencies(known, search, selected=picked), lang)
+    """The agency picker's options: the picked agencies and the first matches of what was typed."""
+    return agency_picker_options(search, picked or [], lang, grouped=True)
 
 
 def _summary_table(table: pd.DataFrame, lang: str) -> dmc.Table:

@@ -18,7 +18,7 @@ from dashboard.data import current_engine
 from dashboard.formatting import MISSING, format_number, format_percent, format_year, jalali_datetime
 from dashboard.i18n import normalise_lang, pick, t
 from dashboard.urls import lang_of, query_params
-from dashboard.views.choices import matching_agencies
+from dashboard.views.choices import agency_picker_options, flat_agency_options, matching_agencies
 from dashboard.views.scope import parse_year, pillars, search_with, year_options
 from dashboard.views.scorecard_data import ScorecardData, fetch_scorecard
 from dashboard.views.scorecard_excel import scorecard_workbook
@@ -27,20 +27,12 @@ from metrics import api
 
 def agency_options(agencies: Any, lang: str) -> list[dict[str, str]]:
     """Every agency by name (and code, so either can be typed), sorted by name."""
-    options = [  # zip over columns, not iterrows: a country has 10,000 agencies
-        {"value": str(code), "label": f"{pick(lang, fa, en)} ({code})"}
-        for code, fa, en in zip(agencies.index, agencies["name_fa"], agencies["name_en"], strict=True)
-    ]
-    return sorted(options, key=lambda o: o["label"])
+    return flat_agency_options(agencies, lang, by_name=True)
 
 
 def picker_options(search: object, picked: str | None, lang: str) -> list[dict[str, str]]:
-    """The agency picker's options: the picked agency and the first matches of what was typed.
-
-    Never the whole country: the picker asks again as the user types (``searchValue``).
-    """
-    agencies = api.agencies(engine=current_engine())
-    return agency_options(matching_agencies(agencies, search, selected=[picked] if picked else []), lang)
+    """The agency picker's options: the picked agency and the first matches of what was typed."""
+    return agency_picker_options(search, [picked] if picked else [], lang, by_name=True)
 
 
 def headline(data: ScorecardData, lang: str) -> html.Div:

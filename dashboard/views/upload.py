@@ -23,7 +23,7 @@ from dashboard import ids
 from dashboard.data import current_engine
 from dashboard.formatting import format_number, format_year
 from dashboard.i18n import normalise_lang, pick, t
-from dashboard.views.choices import matching_agencies
+from dashboard.views.choices import agency_picker_options, flat_agency_options, matching_agencies
 from ingest.problems import Problem
 from ingest.submissions import IngestOutcome, ingest_report_bytes
 from ingest.template import build_template
@@ -173,24 +173,9 @@ def check_upload(contents: str | None, file_name: str | None, lang: str, *, dry_
     return report_view(outcome, lang), outcome.status == "checked"
 
 
-def agency_options(agencies: pd.DataFrame, lang: str) -> list[dict[str, str]]:
-    """The given agencies as ``name (code)``, in their order."""
-    return [  # zip over columns, not iterrows: a country has 10,000 agencies
-        {"value": str(code), "label": f"{pick(lang, fa, en)} ({code})"}
-        for code, fa, en in zip(agencies.index, agencies["name_fa"], agencies["name_en"], strict=True)
-    ]
-
-
 def picker_options(search: object, picked: str | None, lang: str) -> list[dict[str, str]]:
-    """The agency picker's options: the picked agency, then the first matches of what was typed.
-
-    Never the whole country (a country has 10,000 agencies): the picker asks again as the user types
-    (``searchValue``); Arabic ي/ك typed for Persian ی/ک still match.
-    """
-    agencies = agencies_frame(current_engine())
-    return agency_options(
-        matching_agencies(agencies, search, selected=[picked] if picked else []), normalise_lang(lang)
-    )
+    """The agency picker's options: the picked agency, then the first matches of what was typed."""
+    return agency_picker_options(search, [picked] if picked else [], normalise_lang(lang))
 
 
 def year_options(periods: pd.DataFrame, lang: str) -> list[dict[str, str]]:
@@ -219,7 +204,9 @@ def layout(lang: str = "fa", agency: str | None = None, year: str | None = None,
                         id=ids.UPLOAD_AGENCY,
                         label=t("upload.agency", lang),
                         placeholder=t("upload.agency_placeholder", lang),
-                        data=agency_options(matching_agencies(agencies, "", selected=[picked] if picked else []), lang),
+                        data=flat_agency_options(
+                            matching_agencies(agencies, "", selected=[picked] if picked else []), lang
+                        ),
                         value=picked,
                         searchable=True,
                         filter={"function": "egovFilter"},
