@@ -27,6 +27,13 @@ db_app = typer.Typer(help="The SQL store: migrations and reference data.", no_ar
 ingest_app = typer.Typer(help="Bring self-reports (and later service logs) into the store.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(ingest_app, name="ingest")
+# --- accounts ---
+from egov.cli_accounts import periods_app, review_app, users_app  # noqa: E402  # the sub-commands, once
+
+app.add_typer(users_app, name="users")
+app.add_typer(periods_app, name="periods")
+app.add_typer(review_app, name="review")
+# --- end accounts ---
 console = Console()
 err_console = Console(stderr=True)
 
@@ -126,15 +133,25 @@ def ingest_report(
     ],
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check only; store nothing.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the outcome as JSON.")] = False,
+    approve: Annotated[
+        bool, typer.Option("--approve", help="Store as approved (reviewed elsewhere, e.g. paper returns).")
+    ] = False,
 ) -> None:
-    """Check and store self-report workbooks; exit 0 stored, 1 rejected, 2 usage error."""
+    """Check and store self-report workbooks (pending review); exit 0 stored, 1 rejected, 2 usage error."""
     from ingest.submissions import ingest_report_file
     from store.engine import open_store
 
     settings = get_settings()
     engine = open_store(settings)
     outcomes = [
-        ingest_report_file(engine, path, actor=_actor(), max_bytes=settings.max_upload_bytes, dry_run=dry_run)
+        ingest_report_file(
+            engine,
+            path,
+            actor=_actor(),
+            max_bytes=settings.max_upload_bytes,
+            dry_run=dry_run,
+            approved_by=_actor() if approve else None,
+        )
         for path in files
     ]
     if as_json:
@@ -284,7 +301,9 @@ def demo(
         for report in reports:
             path = folder / report.file_name
             report.builder().save(path)
-            outcome = ingest_report_file(engine, path, actor=DEMO_ACTOR, max_bytes=settings.max_upload_bytes)
+            outcome = ingest_report_file(
+                engine, path, actor=DEMO_ACTOR, max_bytes=settings.max_upload_bytes, approved_by=report.approved_by
+            )
             counts[outcome.status] = counts.get(outcome.status, 0) + 1
             if outcome.status == "rejected":
                 _print_outcome(outcome)
@@ -426,7 +445,10 @@ def serve(
         int, typer.Option(min=1, help="Worker processes; more than 1 serves the same app with gunicorn (an office).")
     ] = 1,
 ) -> None:
-    """Start the dashboard."""
+    """Start the dashboard (the first time, it asks for the first administrator's name and password)."""
+    from egov.cli_accounts import ensure_first_admin
+
+    ensure_first_admin()
     if workers > 1:
         if debug:
             raise typer.BadParameter(

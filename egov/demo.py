@@ -39,6 +39,15 @@ class Profile(BaseModel):
     overclaim: float
 
 
+class PendingReview(BaseModel):
+    """Reports the demo leaves waiting for the governor's office (all others are stored approved)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    year: int
+    provinces: tuple[str, ...]
+    share: float
+
+
 class DemoSpec(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     version: int
@@ -52,6 +61,7 @@ class DemoSpec(BaseModel):
     size_by_kind: dict[str, Range]
     service_verbs: tuple[tuple[str, str], ...]
     service_objects: tuple[tuple[str, str], ...]
+    pending_review: PendingReview
 
 
 @lru_cache(maxsize=1)
@@ -81,6 +91,8 @@ class DemoReport:
     year: int
     file_name: str
     builder: Callable[[], Workbook]
+    approved_by: str | None = DEMO_ACTOR
+    """Who approved it on import; ``None``: it waits for review (see ``pending_review`` in demo.yaml)."""
 
 
 def plan_agencies(spec: DemoSpec, agencies: tuple[AgencyDecl, ...]) -> list[AgencyPlan]:
@@ -234,12 +246,19 @@ def demo_reports(
                 continue
             messy = rng.random() < spec.messy_input_share
             versions = 2 if rng.random() < spec.resubmitted_share else 1
+            review = spec.pending_review
+            pending = (
+                year == review.year
+                and plan.agency.province in review.provinces
+                and random.Random(f"{spec.seed}:{plan.agency.code}:{year}:review").random() < review.share
+            )
             for version in range(1, versions + 1):
                 yield DemoReport(
                     plan.agency.code,
                     year,
                     f"{plan.agency.code}_{year}" + (f"_v{version}" if versions > 1 else "") + ".xlsx",
                     _builder(plan, year, values, services, rng.random(), messy=messy, correction=version > 1),
+                    approved_by=None if pending else DEMO_ACTOR,
                 )
 
 

@@ -56,6 +56,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "duplicate_service": ("کد خدمت تکراری است", "the service code appears twice"),
     "unknown_agency": ("دستگاهی با این کد ثبت نشده است", "no agency has this code"),
+    "agency_not_yours": (
+        "حساب شما برای این دستگاه گزارش نمی‌دهد؛ فقط دستگاه خودتان",
+        "your account does not report for this agency; only for your own",
+    ),
     "period_invalid": ("دوره نامعتبر است", "not a valid period"),
     "period_outside_plan": ("دوره در سال‌های برنامه نیست", "the period is outside the plan's years"),
 }

@@ -6,6 +6,7 @@ for the same agency and period supersedes the current submission, which stays in
 
 from __future__ import annotations
 
+from collections.abc import Set
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -103,7 +104,15 @@ def _find_existing(connection: Connection, report: ParsedReport, agency: str, pe
     return _Existing(same, current.id if current else None, current.content_sha256 if current else None)
 
 
-def _write_submission(connection: Connection, report: ParsedReport, previous_id: int | None, *, actor: str) -> int:
+def _write_submission(
+    connection: Connection,
+    report: ParsedReport,
+    previous_id: int | None,
+    *,
+    actor: str,
+    approved_by: str | None,
+    remote_addr: str | None = None,
+) -> int:
     form = report.form
     assert form is not None
     if previous_id is not None:
@@ -124,6 +133,9 @@ def _write_submission(connection: Connection, report: ParsedReport, previous_id:
             "supersedes_id": previous_id,
             "reporter_name": form.reporter_name,
             "report_date": form.report_date,
+            "review_status": "approved" if approved_by else "pending",
+            "reviewed_by": approved_by,
+            "reviewed_at": utc_now() if approved_by else None,
         },
     ).scalar_one()
     values = form.model_dump()
@@ -161,6 +173,7 @@ def _write_submission(connection: Connection, report: ParsedReport, previous_id:
             "agency_code": form.agency_code,
             "period_code": form.period,
             "submission_id": submission_id,
+            "remote_addr": remote_addr,
             "detail": {
                 "file": report.file_name,
                 "sha256": report.sha256,
@@ -169,11 +182,36 @@ def _write_submission(connection: Connection, report: ParsedReport, previous_id:
             },
         },
     )
+    if approved_by:
+        connection.execute(
+            insert(Event),
+            {
+                "at": utc_now(),
+                "kind": "submission.approved",
+                "actor": approved_by,
+                "agency_code": form.agency_code,
+                "period_code": form.period,
+                "submission_id": submission_id,
+                "detail": {"file": report.file_name, "sha256": report.sha256, "comment": "approved on import"},
+            },
+        )
     return submission_id
 
 
-def store_report(engine: Engine, report: ParsedReport, *, actor: str, dry_run: bool = False) -> IngestOutcome:
+def store_report(
+    engine: Engine,
+    report: ParsedReport,
+    *,
+    actor: str,
+    dry_run: bool = False,
+    approved_by: str | None = None,
+    remote_addr: str | None = None,
+) -> IngestOutcome:
     """Store a checked report (or, with ``dry_run``, only say whether it would be).
+
+    A new submission waits for the governor's office's review (``store.workflow``); ``approved_by``
+    stores it approved at once, in the same transaction, for imports whose review happened elsewhere
+    (the demo, or an operator loading approved paper returns from the command line).
 
     Uploads for the same agency and period at the same moment are taken one after the other
     (PostgreSQL: a transaction-scoped advisory lock; SQLite has one writer anyway); should two still
@@ -187,7 +225,9 @@ def store_report(engine: Engine, report: ParsedReport, *, actor: str, dry_run: b
         return outcome
     for attempt in range(_CONCURRENT_RETRIES + 1):
         try:
-            return _store_once(engine, report, outcome, actor=actor, dry_run=dry_run)
+            return _store_once(
+                engine, report, outcome, actor=actor, dry_run=dry_run, approved_by=approved_by, remote_addr=remote_addr
+            )
         except IntegrityError:
             if attempt == _CONCURRENT_RETRIES:
                 raise
@@ -198,7 +238,14 @@ _CONCURRENT_RETRIES = 5
 
 
 def _store_once(
-    engine: Engine, report: ParsedReport, outcome: IngestOutcome, *, actor: str, dry_run: bool
+    engine: Engine,
+    report: ParsedReport,
+    outcome: IngestOutcome,
+    *,
+    actor: str,
+    dry_run: bool,
+    approved_by: str | None,
+    remote_addr: str | None,
 ) -> IngestOutcome:
     with engine.begin() as connection:
         if connection.dialect.name == "postgresql":  # one writer per agency and period at a time
@@ -217,21 +264,41 @@ def _store_once(
         if dry_run:
             outcome.status = "checked"
             return outcome
-        outcome.submission_id = _write_submission(connection, report, existing.current_id, actor=actor)
+        outcome.submission_id = _write_submission(
+            connection, report, existing.current_id, actor=actor, approved_by=approved_by, remote_addr=remote_addr
+        )
         outcome.status = "stored"
     return outcome
 
 
 def ingest_report_bytes(
-    engine: Engine, data: bytes, *, file_name: str, actor: str, max_bytes: int, dry_run: bool = False
+    engine: Engine,
+    data: bytes,
+    *,
+    file_name: str,
+    actor: str,
+    max_bytes: int,
+    dry_run: bool = False,
+    approved_by: str | None = None,
+    reportable: Set[str] | None = None,
+    remote_addr: str | None = None,
 ) -> IngestOutcome:
-    """Read, check and store one workbook given as bytes (the web upload's path)."""
-    report = read_self_report(data, file_name=file_name, known_agencies=agency_codes(engine), max_bytes=max_bytes)
-    return store_report(engine, report, actor=actor, dry_run=dry_run)
+    """Read, check and store one workbook given as bytes (the web upload's path: ``reportable`` is
+    what the signed-in user may report for, ``remote_addr`` where they are, for the audit log)."""
+    report = read_self_report(
+        data, file_name=file_name, known_agencies=agency_codes(engine), max_bytes=max_bytes, reportable=reportable
+    )
+    return store_report(engine, report, actor=actor, dry_run=dry_run, approved_by=approved_by, remote_addr=remote_addr)
 
 
 def ingest_report_file(
-    engine: Engine, path: Path, *, actor: str, max_bytes: int, dry_run: bool = False
+    engine: Engine,
+    path: Path,
+    *,
+    actor: str,
+    max_bytes: int,
+    dry_run: bool = False,
+    approved_by: str | None = None,
 ) -> IngestOutcome:
     """Read, check and store one workbook on disk (the command line's path)."""
     if path.stat().st_size > max_bytes:
@@ -239,5 +306,11 @@ def ingest_report_file(
         report.problems.append(too_large_problem(file=path.name, size_bytes=path.stat().st_size, max_bytes=max_bytes))
         return store_report(engine, report, actor=actor)
     return ingest_report_bytes(
-        engine, path.read_bytes(), file_name=path.name, actor=actor, max_bytes=max_bytes, dry_run=dry_run
+        engine,
+        path.read_bytes(),
+        file_name=path.name,
+        actor=actor,
+        max_bytes=max_bytes,
+        dry_run=dry_run,
+        approved_by=approved_by,
     )

@@ -5,6 +5,8 @@ One query per frame, typed columns, indexes the chain can join on.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
@@ -24,8 +26,21 @@ from store.models import (
     Sector,
     Submission,
 )
+from store.workflow import COUNTED_STATUSES
 
 CURRENT = Submission.status != "superseded"
+
+
+def counted(include_pending: bool = False) -> Any:
+    """The submission that counts per agency and period: the newest approved one (with
+    ``include_pending``, the newest approved or pending). A returned one counts in neither; a newer
+    upload waiting for review does not hide the approved one before it."""
+    newest = (
+        select(func.max(Submission.id))
+        .where(Submission.review_status.in_(COUNTED_STATUSES[include_pending]))
+        .group_by(Submission.agency_code, Submission.period_code)
+    )
+    return Submission.id.in_(newest)
 
 
 def agencies_frame(engine: Engine) -> pd.DataFrame:
@@ -74,6 +89,7 @@ def submissions_frame(engine: Engine, *, current_only: bool = True) -> pd.DataFr
         Period.year,
         Period.kind.label("period_kind"),
         Submission.status,
+        Submission.review_status,
         Submission.file_name,
         Submission.submitted_by,
         Submission.submitted_at,
@@ -188,8 +204,10 @@ def log_kpis_frame(engine: Engine) -> pd.DataFrame:
     return service_kpis(aggregates, by=["agency_code", "year"])
 
 
-def reported_values_frame(engine: Engine, *, period_kind: str = "year", with_logs: bool = True) -> pd.DataFrame:
-    """Current reported values, one row per agency × period, one column per field (NaN = not reported).
+def reported_values_frame(
+    engine: Engine, *, period_kind: str = "year", with_logs: bool = True, include_pending: bool = False
+) -> pd.DataFrame:
+    """Counted reported values (see :func:`counted`), one row per agency × period, one column per field.
 
     With ``with_logs`` (yearly periods), the service KPIs observed in the logs join as ``log.<kpi>``
     columns, so the catalogue can declare indicators over them."""
@@ -197,7 +215,7 @@ def reported_values_frame(engine: Engine, *, period_kind: str = "year", with_log
         select(Submission.agency_code, Submission.period_code, Period.year, ReportedValue.field, ReportedValue.value)
         .join(Submission, Submission.id == ReportedValue.submission_id)
         .join(Period, Period.code == Submission.period_code)
-        .where(CURRENT, Period.kind == period_kind)
+        .where(counted(include_pending), Period.kind == period_kind)
     )
     with engine.connect() as connection:
         long = pd.DataFrame(
@@ -217,13 +235,13 @@ def reported_values_frame(engine: Engine, *, period_kind: str = "year", with_log
     return wide
 
 
-def service_levels_frame(engine: Engine, *, period_kind: str = "year") -> pd.DataFrame:
+def service_levels_frame(engine: Engine, *, period_kind: str = "year", include_pending: bool = False) -> pd.DataFrame:
     """How many listed services each agency has at each electronic level, per period."""
     query = (
         select(Submission.agency_code, Period.year, ReportedService.level, func.count().label("services"))
         .join(Submission, Submission.id == ReportedService.submission_id)
         .join(Period, Period.code == Submission.period_code)
-        .where(CURRENT, Period.kind == period_kind)
+        .where(counted(include_pending), Period.kind == period_kind)
         .group_by(Submission.agency_code, Period.year, ReportedService.level)
     )
     with engine.connect() as connection:

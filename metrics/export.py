@@ -90,6 +90,26 @@ def _safe_text(value: object) -> object:
     return value
 
 
+def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with every formula-like text made plain text: what every export writes."""
+    return frame.map(_safe_text)
+
+
+def xlsx_bytes(frame: pd.DataFrame, *, sheet: str) -> bytes:
+    """One formula-safe, right-to-left sheet as an .xlsx file's bytes (timezones dropped: Excel has none)."""
+    import io
+
+    out = frame.copy()
+    for column in out.columns:
+        if isinstance(out[column].dtype, pd.DatetimeTZDtype):
+            out[column] = out[column].dt.tz_convert("UTC").dt.tz_localize(None)
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        safe_frame(out).to_excel(writer, sheet_name=sheet, index=False)
+        writer.sheets[sheet].sheet_view.rightToLeft = True
+    return buffer.getvalue()
+
+
 def export_tables(year: int, *, engine: Engine | None = None) -> dict[str, pd.DataFrame]:
     """The tables an export holds, as frames (the same ones the dashboard shows)."""
     scores = api.scores(year, engine=engine).reset_index()
@@ -178,7 +198,8 @@ def export_scores(output: Path, *, year: int, fmt: ExportFormat = "xlsx", engine
     for name, frame in tables.items():
         path = output / f"{name}_{year}.{fmt}"
         if fmt == "csv":
-            frame.map(_safe_text).to_csv(path, index=False, encoding="utf-8-sig")
+            # CRLF rows: every field holding a CR or LF is quoted, so a bare CR cannot start a new cell.
+            frame.map(_safe_text).to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\r\n")
         else:
             frame.to_parquet(path, index=False)
         written.append(path)

@@ -43,6 +43,9 @@ class ScoringSpec(BaseModel):
     weights: dict[str, float] = Field(default_factory=dict, description="Node weights overriding the catalogue.")
     min_coverage: float | None = Field(default=None, ge=0, le=1)
     imputation: Imputation = "none"
+    include_pending: bool = Field(
+        default=False, description="Count submissions still waiting for review (marked pending); default approved only."
+    )
 
     @classmethod
     def default_for(cls, catalogue: Catalogue) -> ScoringSpec:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -64,12 +65,13 @@ def head_revision(engine: Engine) -> str | None:
 
 def upgrade_store(engine: Engine) -> None:
     """Bring the schema to the newest migration and load the declared reference data."""
-    from store.reference import sync_reference_data
+    from store.reference import record_reference_changes, sync_reference_data
 
     if current_revision(engine) != head_revision(engine):
         command.upgrade(alembic_config(engine), "head")
     with session_scope(engine) as session:
         sync_reference_data(session)
+        record_reference_changes(session, actor=f"system:{os.environ.get('USER') or 'unknown'}")
 
 
 _ENGINES: dict[str, Engine] = {}

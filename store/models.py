@@ -125,6 +125,12 @@ class Submission(Base):
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("submissions.id"))
     reporter_name: Mapped[str | None] = mapped_column(String(200))
     report_date: Mapped[dt.date | None] = mapped_column(Date)
+    # The review by the governor's office (``store.workflow``): pending → approved, or returned with a
+    # comment (the agency corrects and resubmits, which supersedes this one).
+    review_status: Mapped[str] = mapped_column(String(16), default="pending", server_default="pending", index=True)
+    reviewed_by: Mapped[str | None] = mapped_column(String(200))
+    reviewed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    review_comment: Mapped[str | None] = mapped_column(String(2000))
 
     values: Mapped[list[ReportedValue]] = relationship(back_populates="submission")
     services: Mapped[list[ReportedService]] = relationship(back_populates="submission")
@@ -168,6 +174,8 @@ class Event(Base):
     period_code: Mapped[str | None] = mapped_column(String(16))
     submission_id: Mapped[int | None] = mapped_column(ForeignKey("submissions.id"))
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    remote_addr: Mapped[str | None] = mapped_column(String(64))
+    """Where a web request came from (``None`` for the command line and background work)."""
 
 
 # ---- service logs: what citizens actually used -------------------------------------------------
@@ -271,3 +279,46 @@ class LogAggregate(Base):
     h13: Mapped[int] = mapped_column(Integer, default=0)
     h14: Mapped[int] = mapped_column(Integer, default=0)
     h15: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# ---- accounts: who may do what (store.accounts) ---------------------------------------------------
+
+
+class User(Base):
+    """A person who signs in to the dashboard; never deleted, only disabled (the audit log names them)."""
+
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))
+    province_code: Mapped[str | None] = mapped_column(ForeignKey("provinces.code"))
+    agency_code: Mapped[str | None] = mapped_column(ForeignKey("agencies.code"))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    password_changed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+
+
+class UserSession(Base):
+    """A signed-in browser. The cookie holds only ``id``; signing out revokes the row, so a copied
+    cookie is worthless afterwards (a signed cookie alone could not be taken back)."""
+
+    __tablename__ = "user_sessions"
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    remote_addr: Mapped[str | None] = mapped_column(String(64))
+
+
+class SignInFailure(Base):
+    """A failed sign-in, kept to slow down password guessing across every worker of the server."""
+
+    __tablename__ = "sign_in_failures"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utc_now, index=True)
+    name: Mapped[str] = mapped_column(String(100), index=True)
+    remote_addr: Mapped[str | None] = mapped_column(String(64), index=True)

@@ -5,14 +5,17 @@ Insert what is new, update names that changed, never delete: an agency that repo
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from store.declared import load_organisation, load_plans
-from store.models import Agency, County, District, Period, Province, Sector
+from store.models import Agency, County, District, Event, Period, Province, Sector
 from store.periods import periods_of_years
+from store.settings import DECLARED_DATA_DIR
 
 
 def _upsert(session: Session, model: type[Any], rows: list[dict[str, object]]) -> None:
@@ -105,3 +108,35 @@ def sync_reference_data(session: Session) -> None:
             for spec in periods_of_years(years[0], years[-1])
         ],
     )
+
+
+WATCHED_FILES = ("organisation.yaml", "plans.yaml", "log_format.yaml", "catalogues/*.yaml")
+"""Declared files whose every change is written to the audit log (weights, targets, the tree)."""
+
+
+def record_reference_changes(session: Session, *, actor: str, data_dir: Path = DECLARED_DATA_DIR) -> list[str]:
+    """Write a ``reference.changed`` event for each declared file whose content differs from the last
+    one recorded (its sha256): who started the product on the new file, and when. Returns the files.
+
+    A changed weight or target in a catalogue is a changed file, so it has a name and a time on it;
+    the event also moves the data version, so cached scores are computed again.
+    """
+    last: dict[str, str] = {}
+    for detail in session.scalars(select(Event.detail).where(Event.kind == "reference.changed").order_by(Event.id)):
+        last[str(detail.get("file"))] = str(detail.get("sha256"))
+    changed = []
+    for pattern in WATCHED_FILES:
+        for path in sorted(data_dir.glob(pattern)):
+            name = path.relative_to(data_dir).as_posix()
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            if last.get(name) == digest:
+                continue
+            session.add(
+                Event(
+                    kind="reference.changed",
+                    actor=actor,
+                    detail={"file": name, "sha256": digest, "previous_sha256": last.get(name)},
+                )
+            )
+            changed.append(name)
+    return changed

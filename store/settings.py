@@ -67,6 +67,26 @@ class Settings(BaseSettings):
         description="Celery queue of the dashboard's jobs (one per store sharing a Redis).",
     )
     # --- end log uploads/jobs ---
+    # --- accounts ---
+    secret_key: str | None = Field(
+        default=None,
+        description="Signs the session cookie; default: a random key kept in data_dir/secret_key (made once, mode 600).",
+    )
+    session_hours: float = Field(default=8.0, gt=0, description="A sign-in lasts at most this long.")
+    session_idle_minutes: float = Field(
+        default=60.0, gt=0, description="A sign-in ends after this long without a request."
+    )
+    secure_cookies: bool | None = Field(
+        default=None,
+        description="Mark cookies Secure; default: when the request came over HTTPS (set true behind a TLS proxy).",
+    )
+    sign_in_max_failures: int = Field(
+        default=5, ge=1, description="Failed sign-ins per user name or address before sign-in pauses."
+    )
+    sign_in_window_minutes: float = Field(
+        default=15.0, gt=0, description="How far back failed sign-ins count, and how long the pause lasts."
+    )
+    # --- end accounts ---
 
     @property
     def resolved_database_url(self) -> str:

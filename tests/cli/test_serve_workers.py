@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import http.cookiejar
 import os
 import re
+import secrets
 import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,9 +29,22 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+_BROWSER = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+"""Keeps cookies like a browser: one sign-in, then every request carries the session."""
+
+
 def _get(url: str) -> tuple[int, bytes]:
-    with urllib.request.urlopen(url, timeout=30) as answer:
+    with _BROWSER.open(url, timeout=30) as answer:
         return answer.status, answer.read()
+
+
+def _sign_in(base: str, name: str, password: str) -> None:
+    _, page = _get(f"{base}/login")
+    token = re.search(rb'name="csrf_token" value="([^"]+)"', page)
+    assert token, page[:500]
+    form = urllib.parse.urlencode({"name": name, "password": password, "csrf_token": token.group(1).decode()})
+    with _BROWSER.open(f"{base}/login", data=form.encode(), timeout=30) as answer:
+        assert answer.status == 200 and b"react-entry-point" in answer.read()  # signed in: the app itself
 
 
 @pytest.fixture
@@ -38,8 +54,20 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Path, int]]:
     engine = create_store_engine(database_url)
     upgrade_store(engine)
     engine.dispose()
-    port = _free_port()
     env = {**os.environ, "EGOV_DATA_DIR": str(tmp_path / "data"), "EGOV_DATABASE_URL": database_url}
+    password = secrets.token_urlsafe(12)
+    made = subprocess.run(
+        [sys.executable, "-m", "egov.cli", "users", "add", "office-admin", "--role", "admin", "--password-stdin"],
+        cwd=REPO,
+        env=env,
+        input=password + "\n",
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    assert made.returncode == 0, made.stderr
+    port = _free_port()
     log = tmp_path / "serve.log"
     command = [sys.executable, "-m", "egov.cli", "serve", "--workers", "2", "--host", "127.0.0.1", "--port", str(port)]
     with log.open("wb") as output:
@@ -49,13 +77,14 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Path, int]]:
         deadline = time.monotonic() + 120
         while True:
             try:
-                if _get(f"{base}/")[0] == 200:
+                if _get(f"{base}/login")[0] == 200:
                     break
             except OSError:
                 pass
             if server.poll() is not None or time.monotonic() > deadline:
                 pytest.fail(f"egov serve --workers 2 did not come up:\n{log.read_text(errors='replace')[-4000:]}")
             time.sleep(0.5)
+        _sign_in(base, "office-admin", password)
         yield base, log, server.pid
     finally:
         server.terminate()

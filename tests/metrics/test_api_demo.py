@@ -28,7 +28,9 @@ def demo(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
         for report in demo_reports(load_demo_spec(), provinces={"QM"}):
             path = folder / report.file_name
             report.builder().save(path)
-            assert ingest_report_file(engine, path, actor="demo", max_bytes=10**7).status == "stored"
+            assert (
+                ingest_report_file(engine, path, actor="demo", max_bytes=10**7, approved_by="demo").status == "stored"
+            )
         yield engine
         engine.dispose()
 

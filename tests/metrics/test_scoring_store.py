@@ -35,7 +35,7 @@ def _report(
     path = write_filled_report(
         tmp_path / f"{agency}-{year}.xlsx", agency=agency, period=str(year), form={**TYPED_FORM, **form}
     )
-    outcome = ingest_report_file(engine, path, actor="test", max_bytes=MAX)
+    outcome = ingest_report_file(engine, path, actor="test", max_bytes=MAX, approved_by="test")
     assert outcome.status == "stored", outcome.problems
 
 
