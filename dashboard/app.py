@@ -62,6 +62,9 @@ def create_app(*, engine: Engine | None = None, max_upload_bytes: int | None = N
         serve_locally=True,
         title=f"{t('product.name', 'fa')} – {t('product.name', 'en')}",
         update_title="",
+        # No validation layout: Dash would build it from every page's layout and send it to every
+        # browser in the page's config, which would carry one role's data to all (see dashboard.access).
+        suppress_callback_exceptions=True,
     )
     app.index_string = INDEX_STRING
     if engine is not None:
@@ -91,4 +94,15 @@ def create_app(*, engine: Engine | None = None, max_upload_bytes: int | None = N
     log_uploads.register_routes(app)
     logs.register_callbacks(app)
     # --- end log uploads/jobs ---
+    # --- accounts ---
+    import dash
+
+    from dashboard import access, auth  # here, so this block leaves the shared imports alone
+    from dashboard.views import admin, audit, not_found, review
+
+    for account_view in (review, audit, admin):
+        account_view.register_callbacks(app)
+    auth.install(app)
+    access.guard_page_layouts(dash.page_registry, not_found.forbidden)
+    # --- end accounts ---
     return app

@@ -1,4 +1,4 @@
-"""Pure figure and component builders: a DataFrame in, a plotly figure or a Dash component out.
+"""Pure figure and component builders: a DataFrame in, a plotly figure (as plain data) or a Dash component out.
 
 Callbacks and page layouts fetch frames from ``metrics.api`` and hand them here; the unit tests call
 these functions directly with small frames. Nothing in this module reads the store.
@@ -8,19 +8,28 @@ figure is mirrored here (x axis reversed, y axis on the right). Numbers on scree
 digits: ticks carry explicit ``ticktext`` and hovers and bar labels carry text formatted by
 ``dashboard.formatting``. Status colours are the Okabe-Ito palette (safe for colour-blind readers)
 and every status also shows its symbol and word, never colour alone.
+
+Figures are plain dicts (``Figure``), laid out as ``go.Figure`` and ``make_subplots`` would lay them
+out, template included: ``go.Figure`` validates every property on every call, which made building
+a scorecard's figures cost more than reading its data many times over.
 """
 
 from __future__ import annotations
 
+import json
 import math
+import re
 from collections.abc import Iterable, Sequence
+from functools import cache
 from typing import Any, cast
 
 import dash_mantine_components as dmc
+import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
+import plotly.io as pio
 from dash import dcc, html
 from dash.development.base_component import Component
+from plotly.io.json import to_json_plotly
 from plotly.subplots import make_subplots
 
 from dashboard.formatting import MISSING, format_number, format_percent, format_year
@@ -46,6 +55,9 @@ FA_SEPARATORS = chr(0x066B) + chr(0x066C)
 COMPLETENESS_STATES: tuple[str, ...] = ("reported", "late", "missing")
 _CONFIG: dict[str, Any] = {"displaylogo": False, "responsive": True, "displayModeBar": False}
 """No mode bar: it would sit on the right-aligned Persian titles, and a wall display needs no zoom tools."""
+Figure = dict[str, Any]
+"""A Plotly figure as plain data, ``{"data": [...], "layout": {...}}``: what ``dcc.Graph`` ships. Built without
+``go.Figure``, whose validation of every property cost 5–80 ms a figure on the server."""
 
 
 # --- small shared pieces -------------------------------------------------------------------------------------
@@ -72,11 +84,132 @@ def rank_change_text(change: object, lang: str) -> str:
     return f"{arrow} {format_number(abs(places), lang)}"
 
 
-def graph(figure: go.Figure, *, graph_id: str | None = None, height: str | None = None) -> dcc.Graph:
+def graph(figure: Figure, *, graph_id: str | None = None, height: str | None = None) -> dcc.Graph:
     """A ``dcc.Graph`` for a figure: no plotly logo, responsive, the figure's own height."""
     extra: dict[str, Any] = {"id": graph_id} if graph_id else {}
     style = {"height": height} if height else {}
     return dcc.Graph(figure=figure, config=cast("Any", _CONFIG), style=style, className="egov-figure", **extra)
+
+
+@cache
+def _template_json() -> str:
+    template = json.loads(to_json_plotly(pio.templates[pio.templates.default]))
+    template["data"] = {kind: template["data"][kind] for kind in TRACE_TYPES if kind in template["data"]}
+    for subplot in UNUSED_SUBPLOTS:
+        template["layout"].pop(subplot, None)
+    return json.dumps(template, ensure_ascii=False)
+
+
+TRACE_TYPES = ("bar", "box", "scatter", "treemap")
+"""The trace types the dashboard draws: the template's defaults for any other type change nothing."""
+UNUSED_SUBPLOTS = ("geo", "map", "mapbox", "polar", "scene", "smith", "ternary")
+"""Kinds of subplot no dashboard figure has: the template's defaults for them change nothing either."""
+
+
+def plotly_template() -> dict[str, Any]:
+    """Plotly's default template as plain data: what ``go.Figure`` attaches to every layout, so a figure
+    built as a dict looks the same, less its defaults for trace types and subplots the dashboard never
+    draws (two thirds of it, encoded into every answer for nothing). A fresh copy each call."""
+    return cast("dict[str, Any]", json.loads(_template_json()))
+
+
+def figure_dict(data: Iterable[dict[str, Any]], layout: dict[str, Any] | None = None) -> Figure:
+    """A figure as plain data with the default template, the way ``dcc.Graph`` ships it."""
+    return {"data": list(data), "layout": {"template": plotly_template(), **(layout or {})}}
+
+
+def merge(target: dict[str, Any], updates: dict[str, Any]) -> dict[str, Any]:
+    """``updates`` written into ``target``, nested dicts merged key by key (as ``go.Figure.update_layout``)."""
+    for key, value in updates.items():
+        if isinstance(value, dict) and isinstance(target.get(key), dict):
+            merge(target[key], value)
+        else:
+            target[key] = value
+    return target
+
+
+_AXIS_NAME = re.compile(r"[xy]axis\d*")
+
+
+def axes(layout: dict[str, Any], letter: str) -> list[dict[str, Any]]:
+    """Every ``x`` (or ``y``) axis of a layout; a layout without one gets ``xaxis`` (as ``update_xaxes`` does)."""
+    names = [key for key in layout if key[0] == letter and _AXIS_NAME.fullmatch(key)]
+    if not names:
+        layout[f"{letter}axis"] = {}
+        names = [f"{letter}axis"]
+    return [layout[name] for name in names]
+
+
+def _axis_name(letter: str, number: int) -> str:
+    return f"{letter}axis" if number == 1 else f"{letter}axis{number}"
+
+
+def _axis_ref(letter: str, number: int) -> str:
+    return letter if number == 1 else f"{letter}{number}"
+
+
+@cache
+def _subplot_layout_json(
+    rows: int, cols: int, vertical_spacing: float, row_heights: tuple[float, ...] | None, shared_xaxes: bool
+) -> str:
+    """The axes (domains, anchors) ``make_subplots`` lays out for a grid, once per grid shape."""
+    grid = make_subplots(
+        rows=rows,
+        cols=cols,
+        vertical_spacing=vertical_spacing,
+        row_heights=list(row_heights) if row_heights else None,
+        shared_xaxes=shared_xaxes,
+    )
+    layout = json.loads(to_json_plotly(grid.to_plotly_json()["layout"]))
+    layout.pop("template", None)
+    return json.dumps(layout)
+
+
+def subplots(
+    rows: int,
+    cols: int,
+    *,
+    vertical_spacing: float,
+    row_heights: Sequence[float] | None = None,
+    shared_xaxes: bool = False,
+    titles: Sequence[str] = (),
+) -> Figure:
+    """An empty grid of panels as plain data, as ``plotly.subplots.make_subplots`` builds it (titles above
+    their panels, row by row; an empty title leaves its panel without one)."""
+    layout = json.loads(
+        _subplot_layout_json(rows, cols, vertical_spacing, tuple(row_heights) if row_heights else None, shared_xaxes)
+    )
+    annotations = []
+    for index, text in enumerate(titles):
+        if not text or index >= rows * cols:
+            continue
+        x_domain, y_domain = layout[_axis_name("x", index + 1)]["domain"], layout[_axis_name("y", index + 1)]["domain"]
+        annotations.append(
+            {
+                "y": y_domain[1],
+                "xref": "paper",
+                "x": sum(x_domain) / 2.0,
+                "yref": "paper",
+                "text": text,
+                "showarrow": False,
+                "font": {"size": 16},
+                "xanchor": "center",
+                "yanchor": "bottom",
+            }
+        )
+    if annotations:
+        layout["annotations"] = annotations
+    return figure_dict([], layout)
+
+
+def _panel(fig: Figure, trace: dict[str, Any], *, row: int, col: int, cols: int) -> None:
+    """Add ``trace`` to the panel at ``row``, ``col`` (from 1) of a grid ``cols`` wide."""
+    number = (row - 1) * cols + col
+    fig["data"].append({**trace, "xaxis": _axis_ref("x", number), "yaxis": _axis_ref("y", number)})
+
+
+def _panel_axis(fig: Figure, letter: str, *, row: int, col: int, cols: int) -> dict[str, Any]:
+    return cast("dict[str, Any]", fig["layout"][_axis_name(letter, (row - 1) * cols + col)])
 
 
 def _number_ticks(lo: float, hi: float, lang: str, *, count: int = 5, integer: bool = False) -> dict[str, Any]:
@@ -89,41 +222,80 @@ def _number_ticks(lo: float, hi: float, lang: str, *, count: int = 5, integer: b
     return {"tickvals": values, "ticktext": [format_number(v, lang, decimals=0) for v in values]}
 
 
-def _layout(fig: go.Figure, lang: str, *, title: str, height: int, categories_on: str | None = None) -> go.Figure:
+def _layout(fig: Figure, lang: str, *, title: str, height: int, categories_on: str | None = None) -> Figure:
     """Font, margins, title and the RTL mirror: in Persian the x axis runs right to left, y stands on the right.
 
     ``categories_on`` names the axis holding categories (``"y"`` for horizontal bars), which in Persian
     reads from the top right.
     """
     rtl = normalise_lang(lang) == "fa"
-    fig.update_layout(
-        title={"text": title, "x": 0.98 if rtl else 0.02, "xanchor": "right" if rtl else "left"},
-        font={"family": FONT_FAMILY, "size": 13},
-        height=height,
-        margin={"l": 16, "r": 16, "t": 56, "b": 40},
-        paper_bgcolor="white",
-        plot_bgcolor="white",
-        hoverlabel={"font": {"family": FONT_FAMILY}},
-        legend={"orientation": "h", "y": -0.15, "x": 1 if rtl else 0, "xanchor": "right" if rtl else "left"},
-        separators=FA_SEPARATORS if rtl else ".,",
+    layout = fig["layout"]
+    merge(
+        layout,
+        {
+            "title": {"text": title, "x": 0.98 if rtl else 0.02, "xanchor": "right" if rtl else "left"},
+            "font": {"family": FONT_FAMILY, "size": 13},
+            "height": height,
+            "margin": {"l": 16, "r": 16, "t": 56, "b": 40},
+            "paper_bgcolor": "white",
+            "plot_bgcolor": "white",
+            "hoverlabel": {"font": {"family": FONT_FAMILY}},
+            "legend": {"orientation": "h", "y": -0.15, "x": 1 if rtl else 0, "xanchor": "right" if rtl else "left"},
+            "separators": FA_SEPARATORS if rtl else ".,",
+        },
     )
-    fig.update_xaxes(showgrid=True, gridcolor="#e9ecef", zeroline=False, automargin=True)
-    fig.update_yaxes(showgrid=categories_on != "y", gridcolor="#e9ecef", zeroline=False, automargin=True)
-    if rtl:
-        fig.update_xaxes(autorange="reversed")
-        fig.update_yaxes(side="right")
-    if categories_on == "y":
-        fig.update_yaxes(autorange="reversed")  # first category at the top
+    for axis in axes(layout, "x"):
+        axis.update(showgrid=True, gridcolor="#e9ecef", zeroline=False, automargin=True)
+        if rtl:
+            axis["autorange"] = "reversed"
+    for axis in axes(layout, "y"):
+        axis.update(showgrid=categories_on != "y", gridcolor="#e9ecef", zeroline=False, automargin=True)
+        if rtl:
+            axis["side"] = "right"
+        if categories_on == "y":
+            axis["autorange"] = "reversed"  # first category at the top
     return fig
 
 
-def empty_figure(lang: str, *, title: str) -> go.Figure:
+def _mirror_x(fig: Figure, lo: float, hi: float) -> None:
+    """Every x axis drawn from ``hi`` down to ``lo`` (Persian reads right to left) instead of autoranged."""
+    for axis in axes(fig["layout"], "x"):
+        axis.pop("autorange", None)
+        axis["range"] = [hi, lo]
+
+
+def _values(values: Iterable[Any]) -> list[Any]:
+    """Numbers as plain floats, missing ones (None, NaN, ``pd.NA``) as ``None``."""
+    return [None if pd.isna(v) else float(v) for v in values]
+
+
+def empty_figure(lang: str, *, title: str) -> Figure:
     """A figure that says there is nothing to draw (instead of an empty grid of axes)."""
-    fig = go.Figure()
-    fig.add_annotation(text=t("figure.no_data", lang), showarrow=False, font={"size": 15, "color": "#495057"})
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False)
+    fig = figure_dict(
+        [],
+        {
+            "annotations": [
+                {"text": t("figure.no_data", lang), "showarrow": False, "font": {"size": 15, "color": "#495057"}}
+            ],
+            "xaxis": {"visible": False},
+            "yaxis": {"visible": False},
+        },
+    )
     return _layout(fig, lang, title=title, height=220)
+
+
+def records(frame: pd.DataFrame, columns: Sequence[str]) -> list[dict[str, Any]]:
+    """The frame's rows as dicts of those of ``columns`` it has, values as Python scalars (missing as
+    ``None``, NaN or ``pd.NA``). A zip over whole columns: ``itertuples`` and ``to_dict`` on a wide frame
+    of Arrow strings cost milliseconds for a few dozen rows.
+
+    >>> records(pd.DataFrame({"a": [1, 2], "b": ["x", "y"]}), ["b", "c"])
+    [{'b': 'x'}, {'b': 'y'}]
+    """
+    present = [c for c in columns if c in frame.columns]
+    return [
+        dict(zip(present, values, strict=True)) for values in zip(*(frame[c].tolist() for c in present), strict=True)
+    ]
 
 
 def pillar_names(pillars: Iterable[Any], lang: str) -> dict[str, str]:
@@ -132,62 +304,77 @@ def pillar_names(pillars: Iterable[Any], lang: str) -> dict[str, str]:
 
 
 # --- overview ----------------------------------------------------------------------------------------------
-def index_distribution_figure(scores: pd.DataFrame, lang: str) -> go.Figure:
+def index_distribution_figure(scores: pd.DataFrame, lang: str) -> Figure:
     """How the scored agencies' composite index spreads over 0–100: a histogram with a box above it."""
     title = t("overview.distribution", lang)
-    values = scores.loc[scores["scored"].astype(bool), "index_score"].dropna()
-    if values.empty:
+    index = scores["index_score"].to_numpy(dtype="float64", na_value=np.nan)
+    keep = scores["scored"].to_numpy(dtype=bool) & ~np.isnan(index)
+    if not keep.any():
         return empty_figure(lang, title=title)
-    fig = make_subplots(rows=2, cols=1, row_heights=[0.2, 0.8], shared_xaxes=True, vertical_spacing=0.03)
-    names = [pick(lang, fa, en) for fa, en in scores.loc[values.index, ["name_fa", "name_en"]].to_numpy()]
-    fig.add_trace(
-        go.Box(
-            x=values,
-            name="",
-            boxpoints="all",
-            jitter=0.4,
-            marker={"color": AGENCY_COLOUR, "size": 5},
-            line={"color": AGENCY_COLOUR},
-            customdata=[[n, format_number(v, lang, decimals=1)] for n, v in zip(names, values, strict=True)],
-            hovertemplate="%{customdata[0]}: %{customdata[1]}<extra></extra>",
-            showlegend=False,
-        ),
+    fig = subplots(2, 1, row_heights=(0.2, 0.8), shared_xaxes=True, vertical_spacing=0.03)
+    names_fa, names_en = scores["name_fa"].to_numpy(dtype=object)[keep], scores["name_en"].to_numpy(dtype=object)[keep]
+    names = [pick(lang, fa, en) for fa, en in zip(names_fa, names_en, strict=True)]
+    numbers = index[keep]
+    _panel(
+        fig,
+        {
+            "type": "box",
+            "x": numbers,
+            "name": "",
+            "boxpoints": "all",
+            "jitter": 0.4,
+            "marker": {"color": AGENCY_COLOUR, "size": 5},
+            "line": {"color": AGENCY_COLOUR},
+            "customdata": [
+                [n, format_number(v, lang, decimals=1)] for n, v in zip(names, numbers.tolist(), strict=True)
+            ],
+            "hovertemplate": "%{customdata[0]}: %{customdata[1]}<extra></extra>",
+            "showlegend": False,
+        },
         row=1,
         col=1,
+        cols=1,
     )
-    bins = pd.cut(values, bins=list(range(0, 101, 10)), include_lowest=True, right=False).value_counts(sort=False)
-    counts = bins.to_numpy()
+    inside = numbers[(numbers >= 0) & (numbers < 100)]  # bins [0, 10) … [90, 100): a 100 falls in none
+    counts = [int(c) for c in np.histogram(inside, bins=np.arange(0, 101, 10))[0]]
     centres = [5 + 10 * i for i in range(len(counts))]
     ranges = [f"{format_number(10 * i, lang)}–{format_number(10 * i + 10, lang)}" for i in range(len(counts))]
-    fig.add_trace(
-        go.Bar(
-            x=centres,
-            y=counts,
-            width=9.4,
-            marker={"color": AGENCY_COLOUR},
-            text=[format_number(c, lang) if c else "" for c in counts],
-            textposition="outside",
-            customdata=[[r, format_number(c, lang)] for r, c in zip(ranges, counts, strict=True)],
-            hovertemplate=t("overview.distribution_hover", lang, range="%{customdata[0]}", count="%{customdata[1]}")
+    _panel(
+        fig,
+        {
+            "type": "bar",
+            "x": centres,
+            "y": counts,
+            "width": 9.4,
+            "marker": {"color": AGENCY_COLOUR},
+            "text": [format_number(c, lang) if c else "" for c in counts],
+            "textposition": "outside",
+            "customdata": [[r, format_number(c, lang)] for r, c in zip(ranges, counts, strict=True)],
+            "hovertemplate": t("overview.distribution_hover", lang, range="%{customdata[0]}", count="%{customdata[1]}")
             + "<extra></extra>",
-            showlegend=False,
-        ),
+            "showlegend": False,
+        },
         row=2,
         col=1,
+        cols=1,
     )
     _layout(fig, lang, title=title, height=360)
-    fig.update_yaxes(visible=False, row=1, col=1)
-    fig.update_xaxes(range=[0, 100], **_number_ticks(0, 100, lang), row=2, col=1)
-    fig.update_xaxes(range=[0, 100], showticklabels=False, row=1, col=1)
-    fig.update_yaxes(
-        title_text=t("overview.agencies_axis", lang),
-        **_number_ticks(0, float(counts.max()) * 1.2, lang, integer=True),
-        row=2,
-        col=1,
+    layout = fig["layout"]
+    layout["yaxis"]["visible"] = False
+    merge(
+        layout["xaxis2"],
+        {"range": [0, 100], **_number_ticks(0, 100, lang), "title": {"text": t("overview.index_axis", lang)}},
     )
-    fig.update_xaxes(title_text=t("overview.index_axis", lang), row=2, col=1)
+    layout["xaxis"].update(range=[0, 100], showticklabels=False)
+    merge(
+        layout["yaxis2"],
+        {
+            "title": {"text": t("overview.agencies_axis", lang)},
+            **_number_ticks(0, float(max(counts)) * 1.2, lang, integer=True),
+        },
+    )
     if normalise_lang(lang) == "fa":
-        fig.update_xaxes(autorange=None, range=[100, 0])
+        _mirror_x(fig, 0, 100)
     return fig
 
 
@@ -195,17 +382,19 @@ def pillar_progress_frame(scores: pd.DataFrame, indicators: pd.DataFrame, pillar
     """Per pillar: mean score of the scored agencies (0–100, 100 = the 1394 target) and the share of its
     indicators ahead of or on the path, over every scored agency × indicator."""
     scored = scores[scores["scored"].astype(bool)]
+    marked = indicators[indicators["status"] != "not_scored"]
+    on_path_by_pillar = marked["status"].isin(["ahead", "on_track"]).groupby(marked["pillar"]).agg(["mean", "size"])
     rows = []
     for code in pillar_codes:
         column = f"pillar_{code}"
         mean = scored[column].mean() if column in scored and scored[column].notna().any() else None
-        marks = indicators[(indicators["pillar"] == code) & (indicators["status"] != "not_scored")]["status"]
-        on_path = 100 * marks.isin(["ahead", "on_track"]).mean() if len(marks) else None
-        rows.append({"pillar": code, "mean_score": mean, "on_path_pct": on_path, "indicators_scored": len(marks)})
+        size = int(on_path_by_pillar.at[code, "size"]) if code in on_path_by_pillar.index else 0
+        on_path = 100 * on_path_by_pillar.at[code, "mean"] if size else None
+        rows.append({"pillar": code, "mean_score": mean, "on_path_pct": on_path, "indicators_scored": size})
     return pd.DataFrame(rows)
 
 
-def pillar_progress_figure(progress: pd.DataFrame, names: dict[str, str], lang: str) -> go.Figure:
+def pillar_progress_figure(progress: pd.DataFrame, names: dict[str, str], lang: str) -> Figure:
     """One horizontal bar per pillar: its mean score against the 1394 target of 100."""
     title = t("overview.pillars", lang)
     progress = progress[progress["mean_score"].notna()]
@@ -213,40 +402,42 @@ def pillar_progress_figure(progress: pd.DataFrame, names: dict[str, str], lang: 
         return empty_figure(lang, title=title)
     labels = [names.get(code, code) for code in progress["pillar"]]
     on_path = [format_percent(v, lang) for v in progress["on_path_pct"]]
-    fig = go.Figure()
-    fig.add_trace(
-        go.Bar(
-            y=labels,
-            x=[100] * len(labels),
-            orientation="h",
-            marker={"color": "#eceef0"},
-            hoverinfo="skip",
-            showlegend=True,
-            name=t("overview.target_legend", lang),
-        )
+    means = [float(v) for v in progress["mean_score"]]
+    fig = figure_dict(
+        [
+            {
+                "type": "bar",
+                "y": labels,
+                "x": [100] * len(labels),
+                "orientation": "h",
+                "marker": {"color": "#eceef0"},
+                "hoverinfo": "skip",
+                "showlegend": True,
+                "name": t("overview.target_legend", lang),
+            },
+            {
+                "type": "bar",
+                "y": labels,
+                "x": means,
+                "orientation": "h",
+                "marker": {"color": AGENCY_COLOUR},
+                "text": [format_number(v, lang, decimals=1) for v in means],
+                "textposition": "inside",
+                "insidetextanchor": "end",
+                "textfont": {"color": "white"},
+                "customdata": on_path,
+                "hovertemplate": "%{y}: %{text}<br>"
+                + t("overview.on_path_hover", lang, share="%{customdata}")
+                + "<extra></extra>",
+                "name": t("overview.mean_legend", lang),
+            },
+        ],
+        {"barmode": "overlay", "bargap": 0.35},
     )
-    fig.add_trace(
-        go.Bar(
-            y=labels,
-            x=progress["mean_score"],
-            orientation="h",
-            marker={"color": AGENCY_COLOUR},
-            text=[format_number(v, lang, decimals=1) for v in progress["mean_score"]],
-            textposition="inside",
-            insidetextanchor="end",
-            textfont={"color": "white"},
-            customdata=on_path,
-            hovertemplate="%{y}: %{text}<br>"
-            + t("overview.on_path_hover", lang, share="%{customdata}")
-            + "<extra></extra>",
-            name=t("overview.mean_legend", lang),
-        )
-    )
-    fig.update_layout(barmode="overlay", bargap=0.35)
     _layout(fig, lang, title=title, height=80 + 34 * len(labels), categories_on="y")
-    fig.update_xaxes(range=[0, 100], **_number_ticks(0, 100, lang))
+    fig["layout"]["xaxis"].update(range=[0, 100], **_number_ticks(0, 100, lang))
     if normalise_lang(lang) == "fa":
-        fig.update_xaxes(autorange=None, range=[100, 0])
+        _mirror_x(fig, 0, 100)
     return fig
 
 
@@ -278,30 +469,47 @@ def status_cards(totals: dict[str, int], lang: str) -> dmc.SimpleGrid:
     return dmc.SimpleGrid(cards, cols={"base": 2, "sm": 4}, spacing="sm")
 
 
-def maturity_mix_figure(stages: pd.DataFrame, lang: str) -> go.Figure:
+def maturity_mix_figure(stages: pd.DataFrame, lang: str) -> Figure:
     """How many agencies are at each maturity stage, in stage order (agencies without data left out)."""
     title = t("overview.maturity", lang)
-    known = stages[stages["stage"].notna()]
-    if known.empty:
+    found: dict[str, dict[str, Any]] = {}  # stage → its order, first names and count, in one pass
+    for row in records(stages, ["stage", "stage_order", "stage_fa", "stage_en"]):
+        stage = row["stage"]
+        if stage is None or pd.isna(stage):
+            continue
+        seen = found.setdefault(stage, {"order": None, "fa": None, "en": None, "count": 0})
+        seen["count"] += 1
+        for key, column in (("order", "stage_order"), ("fa", "stage_fa"), ("en", "stage_en")):
+            if seen[key] is None and not pd.isna(row[column]):
+                seen[key] = row[column]
+    if not found:
         return empty_figure(lang, title=title)
-    order = known.groupby("stage")["stage_order"].first().sort_values()
-    counts = known["stage"].value_counts().reindex(order.index).fillna(0).astype(int)
-    names = known.groupby("stage")[["stage_fa", "stage_en"]].first()
-    labels = [pick(lang, names.at[s, "stage_fa"], names.at[s, "stage_en"]) for s in counts.index]
-    fig = go.Figure(
-        go.Bar(
-            x=labels,
-            y=counts.to_numpy(),
-            marker={"color": ["#cfe3f1", "#8fc0e0", "#4a98c9", "#0072B2", "#004b76"][: len(labels)]},
-            marker_line={"color": "#004b76", "width": 1},
-            text=[format_number(c, lang) for c in counts],
-            textposition="outside",
-            hovertemplate="%{x}: %{text}<extra></extra>",
-        )
+    ordered = sorted(found, key=lambda stage: (found[stage]["order"] is None, found[stage]["order"] or 0))
+    counts = pd.Series([found[stage]["count"] for stage in ordered], index=ordered, dtype=int)
+    labels = [pick(lang, found[stage]["fa"], found[stage]["en"]) for stage in ordered]
+    fig = figure_dict(
+        [
+            {
+                "type": "bar",
+                "x": labels,
+                "y": [int(c) for c in counts],
+                "marker": {
+                    "color": ["#cfe3f1", "#8fc0e0", "#4a98c9", "#0072B2", "#004b76"][: len(labels)],
+                    "line": {"color": "#004b76", "width": 1},
+                },
+                "text": [format_number(c, lang) for c in counts],
+                "textposition": "outside",
+                "hovertemplate": "%{x}: %{text}<extra></extra>",
+            }
+        ]
     )
     _layout(fig, lang, title=title, height=320, categories_on="x")
-    fig.update_yaxes(
-        title_text=t("overview.agencies_axis", lang), **_number_ticks(0, float(counts.max()) * 1.25, lang, integer=True)
+    merge(
+        fig["layout"]["yaxis"],
+        {
+            "title": {"text": t("overview.agencies_axis", lang)},
+            **_number_ticks(0, float(counts.max()) * 1.25, lang, integer=True),
+        },
     )
     return fig
 
@@ -313,7 +521,8 @@ def agency_list(
     if frame.empty:
         return html.P(t(empty_key, lang), id=list_id, className="egov-muted")
     items = []
-    for code, row in frame.iterrows():
+    rows = records(frame, ["name_fa", "name_en", "index_score", "off_track_count"])
+    for code, row in zip(frame.index, rows, strict=True):
         note = t("overview.index_short", lang, score=format_number(row["index_score"], lang, decimals=1))
         if detail == "off_track":
             note = t("overview.off_track_short", lang, count=format_number(row["off_track_count"], lang)) + " · " + note
@@ -374,46 +583,54 @@ def completeness_summary(counts: dict[str, int], year: int, lang: str, *, summar
 
 
 # --- scorecard ---------------------------------------------------------------------------------------------
-def pillar_comparison_figure(agency: pd.Series, peers: pd.DataFrame, names: dict[str, str], lang: str) -> go.Figure:
+def pillar_comparison_figure(agency: pd.Series, peers: pd.DataFrame, names: dict[str, str], lang: str) -> Figure:
     """The agency's score on each pillar beside the median of the scored agencies of its province."""
     title = t("scorecard.pillars", lang)
     codes = [code for code in names if f"pillar_{code}" in agency.index]
-    scored_peers = peers[peers["scored"].astype(bool)]
-    own = [agency[f"pillar_{code}"] for code in codes]
-    median = [scored_peers[f"pillar_{code}"].median() if not scored_peers.empty else None for code in codes]
+    columns = [f"pillar_{code}" for code in codes]
+    scored = peers["scored"].to_numpy(dtype=bool)
+    own = [agency[column] for column in columns]
+    median = [_median(peers[column], scored) if scored.any() else None for column in columns]
     if all(pd.isna(v) for v in own) and all(pd.isna(v) for v in median):
         return empty_figure(lang, title=title)
     labels = [names[code] for code in codes]
-    fig = go.Figure()
+    traces = []
     for values, colour, legend, pattern in (
         (own, AGENCY_COLOUR, t("scorecard.this_agency", lang), ""),
         (median, PEER_COLOUR, t("scorecard.province_median", lang), "/"),
     ):
-        text = [format_number(v, lang, decimals=0) if not pd.isna(v) else MISSING for v in values]
-        fig.add_trace(
-            go.Bar(
-                y=labels,
-                x=[None if pd.isna(v) else v for v in values],
-                orientation="h",
-                name=legend,
-                marker={"color": colour, "pattern": {"shape": pattern, "fgcolor": "white"}},
-                text=text,
-                textposition="outside",
-                cliponaxis=False,
-                hovertemplate="%{y} · " + legend + ": %{text}<extra></extra>",
-            )
+        traces.append(
+            {
+                "type": "bar",
+                "y": labels,
+                "x": _values(values),
+                "orientation": "h",
+                "name": legend,
+                "marker": {"color": colour, "pattern": {"shape": pattern, "fgcolor": "white"}},
+                "text": [format_number(v, lang, decimals=0) if not pd.isna(v) else MISSING for v in values],
+                "textposition": "outside",
+                "cliponaxis": False,
+                "hovertemplate": "%{y} · " + legend + ": %{text}<extra></extra>",
+            }
         )
-    fig.update_layout(barmode="group", bargap=0.25)
+    fig = figure_dict(traces, {"barmode": "group", "bargap": 0.25})
     _layout(fig, lang, title=title, height=110 + 48 * len(labels), categories_on="y")
-    fig.update_xaxes(range=[0, 110], **_number_ticks(0, 100, lang))
+    fig["layout"]["xaxis"].update(range=[0, 110], **_number_ticks(0, 100, lang))
     if normalise_lang(lang) == "fa":
-        fig.update_xaxes(autorange=None, range=[110, 0])
+        _mirror_x(fig, 0, 110)
     return fig
+
+
+def _median(values: pd.Series, keep: np.ndarray) -> float:
+    """The median of the kept, present values (NaN when none is): ``Series.median`` without the frame."""
+    numbers = values.to_numpy(dtype="float64", na_value=np.nan)[keep]
+    numbers = numbers[~np.isnan(numbers)]
+    return float(np.median(numbers)) if len(numbers) else math.nan
 
 
 def indicator_paths_figure(
     trajectory: pd.DataFrame, indicators: pd.DataFrame, lang: str, *, first_year: int, target_year: int
-) -> go.Figure:
+) -> Figure:
     """One small panel per indicator: reported values year by year, the straight path from the baseline
     to the target, and the projection at the current pace to the target year.
 
@@ -423,34 +640,57 @@ def indicator_paths_figure(
     title = t("scorecard.paths", lang, year=format_year(target_year, lang))
     if indicators.empty:
         return empty_figure(lang, title=title)
-    codes = list(indicators["indicator"])
+    rtl = normalise_lang(lang) == "fa"
+    infos = records(indicators, _PATH_COLUMNS)
+    codes = [info["indicator"] for info in infos]
     columns = 3
     rows = math.ceil(len(codes) / columns)
-    by_code = indicators.set_index("indicator")
-    titles = [_panel_title(by_code.loc[code], lang) for code in codes]
-    if normalise_lang(lang) == "fa":  # subplot titles are given row by row, left to right
+    titles = [_panel_title(info, lang) for info in infos]
+    if rtl:  # subplot titles are given row by row, left to right
         titles = [title for start in range(0, len(titles), columns) for title in _mirror_row(titles, start, columns)]
-    fig = make_subplots(rows=rows, cols=columns, subplot_titles=titles, vertical_spacing=0.42 / rows + 0.02)
+    fig = subplots(rows, columns, vertical_spacing=0.42 / rows + 0.02, titles=titles)
     years = list(range(first_year, target_year + 1))
-    rtl = normalise_lang(lang) == "fa"
-    for i, code in enumerate(codes):
+    by_indicator = _trajectory_points(trajectory)
+    for i, info in enumerate(infos):
         row, col = divmod(i, columns)
         col = columns - 1 - col if rtl else col  # Persian reads the panels from the right
-        info = by_code.loc[code]
-        values = trajectory[trajectory["indicator"] == code]
-        for trace in _indicator_traces(values, info, lang, target_year, i == 0):
-            fig.add_trace(trace, row=row + 1, col=col + 1)
-        fig.update_yaxes(**_panel_ticks(values["value"], info, lang), row=row + 1, col=col + 1)
+        points = by_indicator.get(info["indicator"], [])
+        for trace in _indicator_traces(points, info, lang, target_year, i == 0):
+            _panel(fig, trace, row=row + 1, col=col + 1, cols=columns)
+        _panel_axis(fig, "y", row=row + 1, col=col + 1, cols=columns).update(_panel_ticks(points, info, lang))
     _layout(fig, lang, title=title, height=110 + 190 * rows)
-    fig.update_layout(margin={"t": 90})
-    fig.update_xaxes(
-        tickvals=years, ticktext=[format_year(y, lang) for y in years], range=[first_year - 0.3, target_year + 0.3]
-    )
-    if normalise_lang(lang) == "fa":
-        fig.update_xaxes(autorange=None, range=[target_year + 0.3, first_year - 0.3])
-    for annotation in fig.layout.annotations:
-        annotation.font = {"size": 11}
+    layout = fig["layout"]
+    layout["margin"]["t"] = 90
+    ticks = {"tickvals": years, "ticktext": [format_year(y, lang) for y in years]}
+    for axis in axes(layout, "x"):
+        axis.update(ticks, range=[first_year - 0.3, target_year + 0.3])
+    if rtl:
+        _mirror_x(fig, first_year - 0.3, target_year + 0.3)
+    for annotation in layout.get("annotations", []):
+        annotation["font"] = {"size": 11}
     return fig
+
+
+_PATH_COLUMNS = (
+    "indicator",
+    "indicator_fa",
+    "indicator_en",
+    "status",
+    "unit",
+    "baseline_year",
+    "baseline_value",
+    "target",
+    "projected_value",
+)
+
+
+def _trajectory_points(trajectory: pd.DataFrame) -> dict[str, list[tuple[int, float | None]]]:
+    """Each indicator's (year, value) points in the trajectory's order (missing values as ``None``)."""
+    points: dict[str, list[tuple[int, float | None]]] = {}
+    years, values = trajectory["year"].tolist(), trajectory["value"].tolist()
+    for code, year, value in zip(trajectory["indicator"].tolist(), years, values, strict=True):
+        points.setdefault(code, []).append((int(year), None if pd.isna(value) else float(value)))
+    return points
 
 
 def _mirror_row(titles: list[str], start: int, columns: int) -> list[str]:
@@ -458,19 +698,25 @@ def _mirror_row(titles: list[str], start: int, columns: int) -> list[str]:
     return [*([""] * (columns - len(row))), *reversed(row)]
 
 
-def _panel_ticks(values: pd.Series, info: pd.Series, lang: str) -> dict[str, Any]:
+def _missing(value: object) -> bool:
+    return value is None or bool(pd.isna(value))
+
+
+def _panel_ticks(points: list[tuple[int, float | None]], info: dict[str, Any], lang: str) -> dict[str, Any]:
     """A panel's y axis with ticks in the language's digits: 0–100 for percentages, else the data's span."""
     if info.get("unit") == "%":
         lo, hi = 0.0, 100.0
     else:
-        points = [v for v in [*values.dropna(), info.get("target"), info.get("projected_value")] if not pd.isna(v)]
-        lo, hi = min([0.0, *points]), max([1.0, *points])
+        candidates: list[Any] = [v for _, v in points if v is not None]
+        candidates += [info.get("target"), info.get("projected_value")]
+        found = [float(v) for v in candidates if not _missing(v)]
+        lo, hi = min([0.0, *found]), max([1.0, *found])
     ticks = _number_ticks(lo, hi, lang, count=4)
     pad = (hi - lo) * 0.08
     return {**ticks, "range": [lo - pad, hi + pad]}
 
 
-def _panel_title(info: pd.Series, lang: str) -> str:
+def _panel_title(info: dict[str, Any], lang: str) -> str:
     name = pick(lang, info.get("indicator_fa", ""), info.get("indicator_en", ""))
     name = name if len(name) <= 34 else name[:33] + "…"
     status = status_label(str(info.get("status", "not_scored")), lang)
@@ -478,65 +724,69 @@ def _panel_title(info: pd.Series, lang: str) -> str:
 
 
 def _indicator_traces(
-    values: pd.DataFrame, info: pd.Series, lang: str, target_year: int, legend: bool
-) -> list[go.Scatter]:
-    reported = values[values["value"].notna()].sort_values("year")
-    traces = [
-        go.Scatter(
-            x=reported["year"],
-            y=reported["value"],
-            mode="lines+markers",
-            line={"color": AGENCY_COLOUR, "width": 2},
-            marker={"size": 7, "symbol": "circle"},
-            name=t("scorecard.reported", lang),
-            legendgroup="reported",
-            showlegend=legend,
-            text=[format_number(v, lang, decimals=1) for v in reported["value"]],
-            customdata=[format_year(y, lang) for y in reported["year"]],
-            hovertemplate="%{customdata}: %{text}<extra></extra>",
-        )
+    points: list[tuple[int, float | None]], info: dict[str, Any], lang: str, target_year: int, legend: bool
+) -> list[dict[str, Any]]:
+    reported = sorted(((year, value) for year, value in points if value is not None), key=lambda p: p[0])
+    traces: list[dict[str, Any]] = [
+        {
+            "type": "scatter",
+            "x": [year for year, _ in reported],
+            "y": [value for _, value in reported],
+            "mode": "lines+markers",
+            "line": {"color": AGENCY_COLOUR, "width": 2},
+            "marker": {"size": 7, "symbol": "circle"},
+            "name": t("scorecard.reported", lang),
+            "legendgroup": "reported",
+            "showlegend": legend,
+            "text": [format_number(value, lang, decimals=1) for _, value in reported],
+            "customdata": [format_year(year, lang) for year, _ in reported],
+            "hovertemplate": "%{customdata}: %{text}<extra></extra>",
+        }
     ]
     baseline_year, baseline_value, target = info.get("baseline_year"), info.get("baseline_value"), info.get("target")
-    if not (pd.isna(baseline_year) or pd.isna(baseline_value) or pd.isna(target)):
+    if not (_missing(baseline_year) or _missing(baseline_value) or _missing(target)):
         traces.append(
-            go.Scatter(
-                x=[int(baseline_year), target_year],
-                y=[baseline_value, target],
-                mode="lines",
-                line={"color": PATH_COLOUR, "dash": "dash", "width": 2},
-                name=t("scorecard.path", lang),
-                legendgroup="path",
-                showlegend=legend,
-                hoverinfo="skip",
-            )
+            {
+                "type": "scatter",
+                "x": [int(baseline_year), target_year],  # type: ignore[arg-type]  # checked above
+                "y": [float(baseline_value), float(target)],  # type: ignore[arg-type]
+                "mode": "lines",
+                "line": {"color": PATH_COLOUR, "dash": "dash", "width": 2},
+                "name": t("scorecard.path", lang),
+                "legendgroup": "path",
+                "showlegend": legend,
+                "hoverinfo": "skip",
+            }
         )
-    projected = info.get("projected_value")
-    if not reported.empty and not pd.isna(projected):
-        last = reported.iloc[-1]
+    projected: Any = info.get("projected_value")
+    if reported and not _missing(projected):
+        last_year, last_value = reported[-1]
         traces.append(
-            go.Scatter(
-                x=[int(last["year"]), target_year],
-                y=[last["value"], projected],
-                mode="lines+markers",
-                line={"color": PROJECTION_COLOUR, "dash": "dot", "width": 2},
-                marker={"symbol": ["circle-open", "diamond"], "size": [1, 9]},
-                name=t("scorecard.projection", lang),
-                legendgroup="projection",
-                showlegend=legend,
-                text=["", format_number(projected, lang, decimals=1)],
-                hovertemplate=t("scorecard.projection", lang) + ": %{text}<extra></extra>",
-            )
+            {
+                "type": "scatter",
+                "x": [last_year, target_year],
+                "y": [last_value, float(projected)],
+                "mode": "lines+markers",
+                "line": {"color": PROJECTION_COLOUR, "dash": "dot", "width": 2},
+                "marker": {"symbol": ["circle-open", "diamond"], "size": [1, 9]},
+                "name": t("scorecard.projection", lang),
+                "legendgroup": "projection",
+                "showlegend": legend,
+                "text": ["", format_number(projected, lang, decimals=1)],
+                "hovertemplate": t("scorecard.projection", lang) + ": %{text}<extra></extra>",
+            }
         )
     elif legend:  # keep the legend entry even when the first panel has no projection
         traces.append(
-            go.Scatter(
-                x=[None],
-                y=[None],
-                mode="lines",
-                line={"color": PROJECTION_COLOUR, "dash": "dot"},
-                name=t("scorecard.projection", lang),
-                legendgroup="projection",
-            )
+            {
+                "type": "scatter",
+                "x": [None],
+                "y": [None],
+                "mode": "lines",
+                "line": {"color": PROJECTION_COLOUR, "dash": "dot"},
+                "name": t("scorecard.projection", lang),
+                "legendgroup": "projection",
+            }
         )
     return traces
 
@@ -545,23 +795,40 @@ def indicator_rows(indicators: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
     """The indicator table of the scorecard: value, this year's target on the path, status, projection,
     the year the target is reached at this pace and the data-quality flags, all as display text."""
     rows = []
-    for row in indicators.itertuples():
-        unit = "%" if row.unit == "%" else ""
-        flags = [t("flag.imputed", lang)] if bool(row.imputed) else []
-        if bool(row.baseline_moved):
-            flags.append(t("flag.baseline_moved", lang, year=format_year(row.baseline_year, lang)))
+    columns = [
+        "indicator",
+        "indicator_fa",
+        "indicator_en",
+        "unit",
+        "value",
+        "period_target",
+        "target",
+        "score",
+        "status",
+        "projected_value",
+        "year_reached",
+        "imputed",
+        "baseline_moved",
+        "baseline_year",
+    ]
+    for row in records(indicators, columns):
+        unit = "%" if row["unit"] == "%" else ""
+        flags = [t("flag.imputed", lang)] if bool(row["imputed"]) else []
+        if bool(row["baseline_moved"]):
+            flags.append(t("flag.baseline_moved", lang, year=format_year(row["baseline_year"], lang)))
+        reached = row["year_reached"]
         rows.append(
             {
-                "indicator": row.indicator,
-                "name": pick(lang, row.indicator_fa, row.indicator_en),
-                "value": _with_unit(row.value, unit, lang),
-                "period_target": _with_unit(row.period_target, unit, lang),
-                "target": _with_unit(row.target, unit, lang),
-                "score": format_number(row.score, lang, decimals=0),
-                "status": status_label(row.status, lang),
-                "status_code": row.status,
-                "projected_value": _with_unit(row.projected_value, unit, lang),
-                "year_reached": format_year(None if pd.isna(row.year_reached) else int(row.year_reached), lang),
+                "indicator": row["indicator"],
+                "name": pick(lang, row["indicator_fa"], row["indicator_en"]),
+                "value": _with_unit(row["value"], unit, lang),
+                "period_target": _with_unit(row["period_target"], unit, lang),
+                "target": _with_unit(row["target"], unit, lang),
+                "score": format_number(row["score"], lang, decimals=0),
+                "status": status_label(row["status"], lang),
+                "status_code": row["status"],
+                "projected_value": _with_unit(row["projected_value"], unit, lang),
+                "year_reached": format_year(None if pd.isna(reached) else int(reached), lang),
                 "flags": t("list.sep", lang).join(flags),
             }
         )
@@ -585,7 +852,10 @@ def quality_flags(agency: pd.Series, indicators: pd.DataFrame, lang: str, *, fla
     coverage = agency.get("coverage")
     if coverage is not None and not pd.isna(coverage) and coverage < 1:
         items.append(t("flag.coverage", lang, share=format_percent(100 * float(coverage), lang)))
-    names = {r.indicator: pick(lang, r.indicator_fa, r.indicator_en) for r in indicators.itertuples()}
+    names = {
+        r["indicator"]: pick(lang, r["indicator_fa"], r["indicator_en"])
+        for r in records(indicators, ["indicator", "indicator_fa", "indicator_en"])
+    }
     imputed = [names[c] for c in indicators.loc[indicators["imputed"].astype(bool), "indicator"]]
     if imputed:
         items.append(t("flag.imputed_list", lang, names=t("list.sep", lang).join(imputed)))
@@ -642,17 +912,24 @@ def submission_rows(submissions: pd.DataFrame, lang: str, *, format_time: Any) -
     if submissions.empty:
         return []
     rows = []
-    for row in submissions.sort_values("submission_id", ascending=False).itertuples():
+    columns = ["submission_id", "period_code", "file_name", "submitted_by", "submitted_at", "status", "supersedes_id"]
+    has_review = "review_status" in submissions.columns
+    columns += ["review_status"] if has_review else []
+    for row in records(submissions.sort_values("submission_id", ascending=False), columns):
         rows.append(
             {
-                "submission_id": int(row.submission_id),
-                "id_text": format_year(int(row.submission_id), lang),
-                "period": format_year(row.period_code, lang),
-                "file_name": row.file_name,
-                "submitted_by": row.submitted_by,
-                "submitted_at": format_time(row.submitted_at, lang),
-                "status": t(f"submission.{row.status}", lang),
-                "supersedes": MISSING if pd.isna(row.supersedes_id) else format_year(int(row.supersedes_id), lang),
+                "submission_id": int(row["submission_id"]),
+                "id_text": format_year(int(row["submission_id"]), lang),
+                "period": format_year(row["period_code"], lang),
+                "file_name": row["file_name"],
+                "submitted_by": row["submitted_by"],
+                "submitted_at": format_time(row["submitted_at"], lang),
+                "status": t(f"submission.{row['status']}", lang),
+                "supersedes": MISSING
+                if pd.isna(row["supersedes_id"])
+                else format_year(int(row["supersedes_id"]), lang),
+                # Only approved submissions count in the scores (store.workflow): say which this one is.
+                "review": t(f"review.status.{row['review_status']}", lang) if has_review else MISSING,
             }
         )
     return rows

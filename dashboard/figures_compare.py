@@ -7,11 +7,12 @@ a small frame. Agencies are always shown in the order the user picked them.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
-import plotly.graph_objects as go
 
+from dashboard.figures import Figure, figure_dict, records
 from dashboard.formatting import MISSING, format_number, format_percent
 from dashboard.i18n import direction, pick, t
 from metrics.catalogue import Catalogue
@@ -25,7 +26,8 @@ MAX_AGENCIES = 4
 
 def pillars_of(catalogue: Catalogue) -> list[tuple[str, str, str]]:
     """The index's pillars in catalogue order as ``(code, name_fa, name_en)``."""
-    return [(g.code, g.name_fa, g.name_en) for g in catalogue.groups if g.parent == catalogue.root.code]
+    root = catalogue.root.code
+    return [(g.code, g.name_fa, g.name_en) for g in catalogue.groups if g.parent == root]
 
 
 def picked(scores: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
@@ -33,7 +35,7 @@ def picked(scores: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
     return scores.loc[[code for code in codes if code in scores.index]]
 
 
-def agency_name(row: pd.Series, lang: str) -> str:
+def agency_name(row: Mapping[str, Any], lang: str) -> str:
     return pick(lang, str(row["name_fa"]), str(row["name_en"]))
 
 
@@ -41,7 +43,7 @@ def _score_text(value: object, lang: str) -> str:
     return MISSING if value is None or pd.isna(value) else format_number(float(value), lang, decimals=1)  # type: ignore[arg-type]
 
 
-def pillar_figure(table: pd.DataFrame, pillars: list[tuple[str, str, str]], lang: str) -> go.Figure:
+def pillar_figure(table: pd.DataFrame, pillars: list[tuple[str, str, str]], lang: str) -> Figure:
     """Grouped horizontal bars: one bar per agency for each pillar's 0–100 score, value written on it.
 
     Plotly draws left to right even in a right-to-left page, so in Persian the score axis is mirrored
@@ -49,48 +51,52 @@ def pillar_figure(table: pd.DataFrame, pillars: list[tuple[str, str, str]], lang
     """
     rtl = direction(lang) == "rtl"
     names = [pick(lang, fa, en) for _, fa, en in pillars]
-    figure = go.Figure()
-    for position, (code, row) in enumerate(table.iterrows()):
+    traces = []
+    columns = ["name_fa", "name_en", *(f"pillar_{pillar}" for pillar, _, _ in pillars)]
+    for position, (code, row) in enumerate(zip(table.index, records(table, columns), strict=True)):
         values = [row.get(f"pillar_{pillar}") for pillar, _, _ in pillars]
-        figure.add_trace(
-            go.Bar(
-                orientation="h",
-                name=agency_name(row, lang),
-                y=names,
-                x=[None if v is None or pd.isna(v) else float(v) for v in values],
-                text=[_score_text(v, lang) for v in values],
-                textposition="outside",
-                cliponaxis=False,
-                marker_color=AGENCY_COLOURS[position % len(AGENCY_COLOURS)],
-                customdata=[str(code)] * len(values),
-                hovertemplate="%{y}: %{text}<extra>%{fullData.name}</extra>",
-            )
+        traces.append(
+            {
+                "type": "bar",
+                "orientation": "h",
+                "name": agency_name(row, lang),
+                "y": names,
+                "x": [None if v is None or pd.isna(v) else float(v) for v in values],
+                "text": [_score_text(v, lang) for v in values],
+                "textposition": "outside",
+                "cliponaxis": False,
+                "marker": {"color": AGENCY_COLOURS[position % len(AGENCY_COLOURS)]},
+                "customdata": [str(code)] * len(values),
+                "hovertemplate": "%{y}: %{text}<extra>%{fullData.name}</extra>",
+            }
         )
     bars = max(len(table), 1)
-    figure.update_layout(
-        barmode="group",
-        height=140 + len(pillars) * (16 * bars + 18),
-        margin={"l": 20, "r": 20, "t": 40, "b": 40},
-        font={"family": FONT_STACK, "size": 13},
-        legend={
-            "orientation": "h",
-            "yanchor": "bottom",
-            "y": 1.0,
-            "xanchor": "right" if rtl else "left",
-            "x": 1 if rtl else 0,
+    return figure_dict(
+        traces,
+        {
+            "barmode": "group",
+            "height": 140 + len(pillars) * (16 * bars + 18),
+            "margin": {"l": 20, "r": 20, "t": 40, "b": 40},
+            "font": {"family": FONT_STACK, "size": 13},
+            "legend": {
+                "orientation": "h",
+                "yanchor": "bottom",
+                "y": 1.0,
+                "xanchor": "right" if rtl else "left",
+                "x": 1 if rtl else 0,
+            },
+            "xaxis": {
+                "range": [110, 0] if rtl else [0, 110],
+                "title": {"text": t("compare.axis.score", lang)},
+                "tickvals": [0, 25, 50, 75, 100],
+                "ticktext": [format_number(v, lang) for v in (0, 25, 50, 75, 100)],
+                "gridcolor": "#dee2e6",
+            },
+            "yaxis": {"autorange": "reversed", "side": "right" if rtl else "left", "automargin": True},
+            "plot_bgcolor": "#ffffff",
+            "paper_bgcolor": "#ffffff",
         },
-        xaxis={
-            "range": [110, 0] if rtl else [0, 110],
-            "title": {"text": t("compare.axis.score", lang)},
-            "tickvals": [0, 25, 50, 75, 100],
-            "ticktext": [format_number(v, lang) for v in (0, 25, 50, 75, 100)],
-            "gridcolor": "#dee2e6",
-        },
-        yaxis={"autorange": "reversed", "side": "right" if rtl else "left", "automargin": True},
-        plot_bgcolor="#ffffff",
-        paper_bgcolor="#ffffff",
     )
-    return figure
 
 
 def summary_rows(table: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
@@ -145,15 +151,18 @@ def indicator_rows(indicators: pd.DataFrame, codes: list[str], catalogue: Catalo
     ``indicators`` is shaped like ``api.indicator_scores``; an agency with no row for an indicator
     shows it as missing and not scored.
     """
-    by_key = {(r.agency_code, r.indicator): r for r in indicators.itertuples()}
+    by_key = {
+        (r["agency_code"], r["indicator"]): r
+        for r in records(indicators, ["agency_code", "indicator", "status", "value"])
+    }
     pillars = {code: pick(lang, fa, en) for code, fa, en in pillars_of(catalogue)}
     rows = []
     for indicator in catalogue.indicators:
         cells = []
         for code in codes:
             found = by_key.get((code, indicator.code))
-            status = str(found.status) if found is not None else "not_scored"
-            value = found.value if found is not None else None
+            status = str(found["status"]) if found is not None else "not_scored"
+            value = found["value"] if found is not None else None
             cells.append(
                 {
                     "value": value_text(value, indicator.unit, lang),

@@ -9,12 +9,14 @@ only carrier. Unscored boxes are grey and say so.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from functools import cache
 from typing import Any
 
 import pandas as pd
-import plotly.graph_objects as go
-from plotly.colors import sample_colorscale
+from plotly.colors import get_colorscale, sample_colorscale
 
+from dashboard.figures import Figure, figure_dict
 from dashboard.formatting import format_number
 from dashboard.i18n import direction, pick, t
 
@@ -25,7 +27,7 @@ ROOT_ID = "all"
 NODE_COLUMNS = ["id", "parent", "label", "kind", "score", "agencies", "scored"]
 
 
-def _name(row: pd.Series, level: str, lang: str) -> str:
+def _name(row: Mapping[str, Any], level: str, lang: str) -> str:
     return pick(lang, str(row[f"{level}_fa"]), str(row[f"{level}_en"]))
 
 
@@ -33,7 +35,7 @@ def _has(value: object) -> bool:
     return value is not None and not pd.isna(value) and str(value) != ""
 
 
-def _agency_parent(row: pd.Series) -> str:
+def _agency_parent(row: Mapping[str, Any]) -> str:
     if _has(row["district_code"]):
         return f"district:{row['district_code']}"
     if _has(row["county_code"]):
@@ -56,7 +58,24 @@ def geography_nodes(table: pd.DataFrame, lang: str, *, with_root: bool = False) 
         add(ROOT_ID, "", t("geo.all_provinces", lang), "root")
     members: dict[str, list[float]] = {}
     counts: dict[str, int] = {}
-    for code, row in table.iterrows():
+    fields = [
+        "province_code",
+        "province_fa",
+        "province_en",
+        "county_code",
+        "county_fa",
+        "county_en",
+        "district_code",
+        "district_fa",
+        "district_en",
+        "name_fa",
+        "name_en",
+        "scored",
+        "index_score",
+    ]
+    columns = [table[field].tolist() for field in fields]
+    for code, *values in zip(table.index, *columns, strict=True):  # not iterrows: a country has 10,000 agencies
+        row = dict(zip(fields, values, strict=True))
         province = f"province:{row['province_code']}"
         add(province, ROOT_ID if with_root else "", _name(row, "province", lang), "province")
         if _has(row["county_code"]):
@@ -91,6 +110,22 @@ def _lineage(node_id: str, nodes: dict[str, dict[str, Any]]) -> list[str]:
     return chain
 
 
+def score_colours(scores: Iterable[float]) -> list[str]:
+    """``score_colour`` of each score, sampling the scale once for all of them.
+
+    >>> score_colours([0.0, float("nan")]) == [score_colour(0.0), UNSCORED_COLOUR]
+    True
+    """
+    values = list(scores)
+    known = [i for i, score in enumerate(values) if not pd.isna(score)]
+    colours = [UNSCORED_COLOUR] * len(values)
+    if known:
+        sampled = sample_colorscale(_scale(), [min(max(values[i], 0.0), 100.0) / 100.0 for i in known])
+        for i, colour in zip(known, sampled, strict=True):
+            colours[i] = str(colour)
+    return colours
+
+
 def score_colour(score: float) -> str:
     """The colour of a 0–100 score on the sequential scale; grey when there is none.
 
@@ -99,7 +134,13 @@ def score_colour(score: float) -> str:
     """
     if pd.isna(score):
         return UNSCORED_COLOUR
-    return str(sample_colorscale(COLOUR_SCALE, [min(max(score, 0.0), 100.0) / 100.0])[0])
+    return str(sample_colorscale(_scale(), [min(max(score, 0.0), 100.0) / 100.0])[0])
+
+
+@cache
+def _scale() -> list[list[Any]]:
+    """``COLOUR_SCALE`` as ``[position, colour]`` pairs, looked up once (by name it is looked up on every call)."""
+    return [list(step) for step in get_colorscale(COLOUR_SCALE)]
 
 
 def node_texts(nodes: pd.DataFrame, lang: str) -> tuple[list[str], list[str]]:
@@ -115,40 +156,41 @@ def node_texts(nodes: pd.DataFrame, lang: str) -> tuple[list[str], list[str]]:
     return scores, counts
 
 
-def geography_figure(nodes: pd.DataFrame, lang: str) -> go.Figure:
+def geography_figure(nodes: pd.DataFrame, lang: str) -> Figure:
     """The treemap: box size is the number of agencies, colour and label the mean index score.
 
     Clicking a box zooms into it (the treemap's own drill-down); the path bar leads back out. With
     every province under one root, three levels show at a time so the boxes stay big enough to read.
     """
     scores, counts = node_texts(nodes, lang)
-    figure = go.Figure(
-        go.Treemap(
-            ids=nodes["id"],
-            parents=nodes["parent"],
-            labels=nodes["label"],
-            values=nodes["agencies"],
-            branchvalues="total",
-            marker={"colors": [score_colour(s) for s in nodes["score"]], "line": {"color": "#ffffff", "width": 1}},
-            customdata=list(zip(scores, counts, strict=True)),
-            texttemplate="<b>%{label}</b><br>%{customdata[0]}",
-            hovertemplate="<b>%{label}</b><br>%{customdata[0]}<br>%{customdata[1]}<extra></extra>",
-            pathbar={"visible": True, "textfont": {"family": FONT_STACK}},
-            maxdepth=-1 if (nodes["kind"] != "root").all() else 3,
-            sort=False,
-            textposition="top right" if direction(lang) == "rtl" else "top left",
-        )
+    treemap = {
+        "type": "treemap",
+        "ids": nodes["id"].tolist(),
+        "parents": nodes["parent"].tolist(),
+        "labels": nodes["label"].tolist(),
+        "values": nodes["agencies"].tolist(),
+        "branchvalues": "total",
+        "marker": {"colors": score_colours(nodes["score"]), "line": {"color": "#ffffff", "width": 1}},
+        "customdata": [list(pair) for pair in zip(scores, counts, strict=True)],
+        "texttemplate": "<b>%{label}</b><br>%{customdata[0]}",
+        "hovertemplate": "<b>%{label}</b><br>%{customdata[0]}<br>%{customdata[1]}<extra></extra>",
+        "pathbar": {"visible": True, "textfont": {"family": FONT_STACK}},
+        "maxdepth": -1 if (nodes["kind"] != "root").all() else 3,
+        "sort": False,
+        "textposition": "top right" if direction(lang) == "rtl" else "top left",
+    }
+    return figure_dict(
+        [treemap],
+        {
+            "height": 640,
+            "margin": {"l": 8, "r": 8, "t": 30, "b": 8},
+            "font": {"family": FONT_STACK, "size": 14},
+            "paper_bgcolor": "#ffffff",
+        },
     )
-    figure.update_layout(
-        height=640,
-        margin={"l": 8, "r": 8, "t": 30, "b": 8},
-        font={"family": FONT_STACK, "size": 14},
-        paper_bgcolor="#ffffff",
-    )
-    return figure
 
 
 def legend_stops(lang: str, steps: int = 5) -> list[dict[str, str]]:
     """The colour legend beside the treemap: score and colour at evenly spaced stops."""
     values = [100 * i / (steps - 1) for i in range(steps)]
-    return [{"label": format_number(v, lang), "colour": score_colour(v)} for v in values]
+    return [{"label": format_number(v, lang), "colour": c} for v, c in zip(values, score_colours(values), strict=True)]

@@ -34,6 +34,15 @@ def _is_missing(value: object) -> bool:
     return str(value) in {"NaT", "nan", "<NA>"}
 
 
+def plain_text(value: object) -> str:
+    """A cell's text; missing (``None``, or the NaN pandas puts in an empty text column) is empty.
+
+    >>> plain_text(None), plain_text(float("nan")), plain_text("x")
+    ('', '', 'x')
+    """
+    return "" if _is_missing(value) else str(value)
+
+
 def persian_digits(text: str) -> str:
     """Latin digits as Persian digits; everything else unchanged.
 

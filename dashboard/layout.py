@@ -46,6 +46,11 @@ NAV_PAGES: tuple[NavPage, ...] = (
     NavPage("geography", "/geography"),
     # --- end compare/geography/what-if ---
     NavPage("methodology", "/methodology"),
+    # --- accounts ---
+    NavPage("review", "/review"),
+    NavPage("audit", "/audit"),
+    NavPage("admin", "/admin"),
+    # --- end accounts ---
 )
 """The navbar, top to bottom. Overview, Rankings, Scorecard, Compare and Geography go here when built."""
 
@@ -75,13 +80,16 @@ def shell_texts(pathname: str | None, search: str | None) -> dict[str, Any]:
     }
 
 
+def lang_link_class(current: bool) -> str:
+    return "egov-lang-link egov-lang-current" if current else "egov-lang-link"
+
+
 def _lang_link(code: Lang, texts: dict[str, Any]) -> dcc.Link:
-    current = texts["lang"] == code
     return dcc.Link(
         t(f"lang.{code}", code),
         id=ids.LANG_FA if code == "fa" else ids.LANG_EN,
         href=texts["lang_hrefs"][code],
-        className="egov-lang-link egov-lang-current" if current else "egov-lang-link",
+        className=lang_link_class(texts["lang"] == code),
         title=t("lang.switch", code),
     )
 
@@ -114,10 +122,21 @@ def _header(texts: dict[str, Any]) -> dmc.AppShellHeader:
                     gap="sm",
                     wrap="nowrap",
                 ),
-                html.Nav(
-                    [_lang_link("fa", texts), html.Span("|", className="egov-lang-sep"), _lang_link("en", texts)],
-                    className="egov-lang",
-                    **cast("dict[str, Any]", {"aria-label": t("lang.switch", texts["lang"])}),
+                dmc.Group(
+                    [
+                        _user_box(texts["lang"]),
+                        html.Nav(
+                            [
+                                _lang_link("fa", texts),
+                                html.Span("|", className="egov-lang-sep"),
+                                _lang_link("en", texts),
+                            ],
+                            className="egov-lang",
+                            **cast("dict[str, Any]", {"aria-label": t("lang.switch", texts["lang"])}),
+                        ),
+                    ],
+                    gap="md",
+                    wrap="nowrap",
                 ),
             ],
             justify="space-between",
@@ -129,13 +148,50 @@ def _header(texts: dict[str, Any]) -> dmc.AppShellHeader:
     )
 
 
+def user_text(lang: Lang) -> str:
+    """ "Signed in: name (role)" in the page's language ("" outside a signed-in request)."""
+    from dashboard.access import current_principal
+
+    principal = current_principal()
+    if principal is None:
+        return ""
+    return t("shell.signed_in_as", lang, name=principal.display_name, role=t(f"role.{principal.role}", lang))
+
+
+def _user_box(lang: Lang) -> html.Div:
+    """Who is signed in, and the sign-out button (a plain form POST with the CSRF token)."""
+    from flask import has_request_context
+    from flask_wtf.csrf import generate_csrf
+
+    return html.Div(
+        [
+            html.Span(user_text(lang), id=ids.USER_NAME),
+            html.Form(
+                id=ids.SIGN_OUT_FORM,
+                children=[
+                    dcc.Input(type="hidden", name="csrf_token", value=generate_csrf() if has_request_context() else ""),
+                    html.Button(t("shell.sign_out", lang), id=ids.SIGN_OUT, type="submit", className="egov-sign-out"),
+                ],
+                action=f"/logout?lang={lang}",
+                method="post",
+            ),
+        ],
+        className="egov-user",
+    )
+
+
 def _navbar(texts: dict[str, Any]) -> dmc.AppShellNavbar:
+    from dashboard.access import PAGE_ROLES, current_principal
+
+    principal = current_principal()
     links = [
         dmc.NavLink(
             id=ids.nav_link(page.key),
             label=texts["nav"][page.key]["label"],
             href=texts["nav"][page.key]["href"],
             active="exact",
+            # Only a convenience: the server checks every page and callback (dashboard.access).
+            style=None if principal is None or principal.role in PAGE_ROLES[page.key] else {"display": "none"},
         )
         for page in NAV_PAGES
     ]
@@ -211,6 +267,23 @@ def register_shell_callbacks(app: Dash) -> None:
             texts["lang_hrefs"]["en"],
             texts["direction"],
             *nav,
+        )
+
+    @app.callback(
+        Output(ids.USER_NAME, "children"),
+        Output(ids.SIGN_OUT, "children"),
+        Output(ids.SIGN_OUT_FORM, "action"),
+        Output(ids.LANG_FA, "className"),
+        Output(ids.LANG_EN, "className"),
+        Input(ids.URL, "search"),
+    )
+    def follow_lang(search: str | None) -> tuple[str, ...]:
+        lang = lang_of(search)
+        return (
+            user_text(lang),
+            t("shell.sign_out", lang),
+            f"/logout?lang={lang}",
+            *(lang_link_class(code == lang) for code in LANGS),
         )
 
 

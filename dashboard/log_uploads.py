@@ -38,12 +38,11 @@ from store.models import IngestJob, utc_now
 from store.settings import get_settings
 
 UPLOAD_ROUTE = "/uploads/logs"
+UPLOAD_ENDPOINT = "egov_log_upload"
 REJECTS_ROUTE = "/uploads/logs/rejects/<int:job_id>"
 UPLOADS_DIR_CONFIG_KEY = "EGOV_LOG_UPLOADS_DIR"
 REJECTS_DIR_CONFIG_KEY = "EGOV_LOG_REJECTS_DIR"
 MAX_LOG_BYTES_CONFIG_KEY = "EGOV_MAX_LOG_UPLOAD_BYTES"
-WEB_ACTOR = "web"
-"""Who the store records as having started a web upload until sign-in exists."""
 FILE_FIELD = "file"
 SOURCE_FIELD = "source"
 FORM_OVERHEAD_BYTES = 1024 * 1024
@@ -73,11 +72,28 @@ class UploadTicket:
 def require_uploader() -> str:
     """Who is uploading, or abort: the one check every log-upload route calls.
 
-    There are no accounts yet, so everyone may upload and is recorded as ``web``. The sign-in issue
-    changes only this function: return the signed-in user's name (checking their role and agency),
-    or ``flask.abort(401)`` / ``abort(403)``. The routes and the jobs take the actor from here.
+    Only the roles the Service logs page is open to (``dashboard.access.PAGE_ROLES["logs"]``). A POST
+    must carry the session's CSRF token in the ``X-CSRFToken`` header: this route is left out of the
+    form-based CSRF check, which would read (and buffer) the whole multipart body before the route
+    could stream it to disk.
     """
-    return WEB_ACTOR
+    from flask import abort
+    from flask_wtf.csrf import validate_csrf
+    from wtforms import ValidationError
+
+    from dashboard.access import PAGE_ROLES, current_principal
+
+    principal = current_principal()
+    if principal is None:
+        abort(401)
+    if principal.role not in PAGE_ROLES["logs"]:
+        abort(403)
+    if flask_request.method == "POST":
+        try:
+            validate_csrf(flask_request.headers.get("X-CSRFToken"))
+        except ValidationError:
+            abort(400)
+    return principal.name
 
 
 def uploads_dir() -> Path:
@@ -296,5 +312,5 @@ def rejects_url(app: Dash, job_id: int) -> str:
 
 def register_routes(app: Dash) -> None:
     """Add the upload and rejects routes to the Dash app's Flask server."""
-    app.server.add_url_rule(UPLOAD_ROUTE, "egov_log_upload", receive_log_upload, methods=["POST"])
+    app.server.add_url_rule(UPLOAD_ROUTE, UPLOAD_ENDPOINT, receive_log_upload, methods=["POST"])
     app.server.add_url_rule(REJECTS_ROUTE, "egov_log_rejects", send_rejects, methods=["GET"])

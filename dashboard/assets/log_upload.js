@@ -68,6 +68,11 @@
     var xhr = new XMLHttpRequest();
     var last = -1;
     xhr.open("POST", form.getAttribute("data-upload-url"));
+    // The CSRF token the server set for this session (the same cookie Dash's own requests send back).
+    var csrf = document.cookie.split("; ").find(function (c) { return c.indexOf("_csrf_token=") === 0; });
+    if (csrf) {
+      xhr.setRequestHeader("X-CSRFToken", decodeURIComponent(csrf.slice("_csrf_token=".length)));
+    }
     xhr.upload.onprogress = function (event) {
       if (event.lengthComputable) {
         var percent = Math.floor((100 * event.loaded) / event.total);

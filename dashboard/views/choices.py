@@ -14,6 +14,7 @@ from sqlalchemy import Engine
 from dashboard.data import current_engine
 from dashboard.formatting import format_year
 from dashboard.i18n import pick, t
+from dashboard.views.scope import per_version
 from metrics import api
 
 ALL = "all"
@@ -59,8 +60,13 @@ def busiest_province(agencies: pd.DataFrame, submissions: pd.DataFrame, year: in
 
 
 def default_year(engine: Engine) -> int:
-    """The year a page opens on when its URL names none."""
-    return latest_reported_year(api.submissions(engine=engine), plan_year_range())
+    """The year a page opens on when its URL names none (kept per data version)."""
+    years = plan_year_range()
+    return per_version(
+        engine,
+        ("latest_reported_year", tuple(years)),
+        lambda: latest_reported_year(api.submissions(engine=engine), years),
+    )
 
 
 def parse_year(value: object, years: list[int], fallback: int) -> int:
@@ -123,14 +129,16 @@ def matching_agencies(
     (``name (code)``) matches that agency.
     """
     chosen = [code for code in selected or [] if code in agencies.index]
-    rest = agencies[~agencies.index.isin(chosen)]
     needle = fold_text(search)
-    if needle:
-        labels = [
-            fold_text(f"{fa} ({code}) {en} ({code})")
-            for code, fa, en in zip(rest.index, rest["name_fa"], rest["name_en"], strict=True)
-        ]
-        rest = rest[[needle in label for label in labels]]
+    if not needle:  # the first ones: no need to look past ``limit`` of them and the picked, one ``take``
+        first = [i for i, code in enumerate(agencies.index[: limit + len(chosen)]) if code not in chosen][:limit]
+        return agencies.take([agencies.index.get_loc(code) for code in chosen] + first)
+    rest = agencies[~agencies.index.isin(chosen)]
+    labels = [
+        fold_text(f"{fa} ({code}) {en} ({code})")
+        for code, fa, en in zip(rest.index, rest["name_fa"], rest["name_en"], strict=True)
+    ]
+    rest = rest[[needle in label for label in labels]]
     return pd.concat([agencies.loc[chosen], rest.head(limit)])
 
 

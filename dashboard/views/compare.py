@@ -14,6 +14,7 @@ from dash import Dash, Input, Output, State, dcc, html, no_update
 
 from dashboard import ids
 from dashboard.data import current_engine
+from dashboard.figures import records
 from dashboard.figures_compare import (
     MAX_AGENCIES,
     agency_name,
@@ -35,6 +36,7 @@ from dashboard.views.choices import (
     plan_year_range,
     year_options,
 )
+from dashboard.views.scope import one_data_version
 from metrics import api
 
 MIN_AGENCIES = 2
@@ -68,9 +70,14 @@ def picker_options(search: object, picked: list[str] | None, lang: str) -> list[
     return agency_picker_options(search, picked or [], lang, grouped=True)
 
 
+def _names(table: pd.DataFrame, lang: str) -> list[str]:
+    """The agencies' names in the language, in the table's order."""
+    return [agency_name(row, lang) for row in records(table, ["name_fa", "name_en"])]
+
+
 def _summary_table(table: pd.DataFrame, lang: str) -> dmc.Table:
     heads = [html.Th(t("compare.col.measure", lang), scope="col")] + [
-        html.Th(agency_name(row, lang), scope="col") for _, row in table.iterrows()
+        html.Th(name, scope="col") for name in _names(table, lang)
     ]
     body = [
         html.Tr(
@@ -93,7 +100,7 @@ def _indicator_table(rows: list[dict[str, Any]], table: pd.DataFrame, lang: str)
     heads = [
         html.Th(t("compare.col.indicator", lang), scope="col"),
         html.Th(t("compare.col.pillar", lang), scope="col"),
-    ] + [html.Th(agency_name(row, lang), scope="col") for _, row in table.iterrows()]
+    ] + [html.Th(name, scope="col") for name in _names(table, lang)]
     body = [
         html.Tr(
             [html.Th(row["name"], scope="row"), html.Td(row["pillar"], className="egov-muted")]
@@ -130,8 +137,7 @@ def compare_body(codes: list[str], year: int, lang: str) -> list[Any]:
     engine = current_engine()
     catalogue = api.catalogue()
     table = picked(api.scores(year, engine=engine), codes)
-    indicators = api.indicator_scores(year, engine=engine)
-    indicators = indicators[indicators["agency_code"].isin(codes)]
+    indicators = pd.concat([api.indicator_scores(year, agency=code, engine=engine) for code in codes])
     return [
         html.H2(t("compare.summary", lang, year=format_year(year, lang))),
         _summary_table(table, lang),
@@ -146,6 +152,7 @@ def compare_body(codes: list[str], year: int, lang: str) -> list[Any]:
     ]
 
 
+@one_data_version
 def layout(lang: str = "fa", agencies: str | None = None, year: str | None = None, **_state: Any) -> html.Div:
     """The compare page for the agencies and year in the URL."""
     lang = normalise_lang(lang)

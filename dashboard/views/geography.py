@@ -19,6 +19,7 @@ from dashboard.formatting import format_number
 from dashboard.i18n import direction, normalise_lang, t
 from dashboard.urls import with_params
 from dashboard.views.choices import ALL, default_year, parse_year, plan_year_range, province_options, year_options
+from dashboard.views.scope import one_data_version, per_version, province_codes
 from metrics import api
 
 AGENCY_LEAVES_MAX = 2_000
@@ -31,6 +32,12 @@ def trim_agency_leaves(nodes: pd.DataFrame, *, max_leaves: int = AGENCY_LEAVES_M
     ``agencies`` counts what is beneath, shown or not)."""
     agencies = nodes["kind"] == "agency"
     return nodes if int(agencies.sum()) <= max_leaves else nodes[~agencies].reset_index(drop=True)
+
+
+def tree_nodes(table: pd.DataFrame, lang: str, *, province: str | None) -> pd.DataFrame:
+    """The treemap's nodes for a province (or every province, under a root and trimmed)."""
+    nodes = geography_nodes(table, lang, with_root=province is None)
+    return trim_agency_leaves(nodes) if province is None else nodes
 
 
 def geography_search(province: str | None, year: str | None, search: str | None) -> Any:
@@ -59,19 +66,19 @@ def _legend(lang: str) -> html.Div:
     )
 
 
+@one_data_version
 def layout(lang: str = "fa", province: str | None = None, year: str | None = None, **_state: Any) -> html.Div:
     """The geography page for the province and year in the URL."""
     lang = normalise_lang(lang)
     engine = current_engine()
-    agencies = api.agencies(engine)
-    if province not in set(agencies["province_code"]):
+    if province not in province_codes(engine):
         province = None
     years = plan_year_range()
     chosen_year = parse_year(year, years, default_year(engine))
     table = api.scores(chosen_year, province=province, engine=engine)
-    nodes = geography_nodes(table, lang, with_root=province is None)
-    if province is None:
-        nodes = trim_agency_leaves(nodes)
+    nodes = per_version(  # the tree is the same for every request of this year, province and language
+        engine, ("geography/nodes", chosen_year, province, lang), lambda: tree_nodes(table, lang, province=province)
+    )
     scored = int(table["scored"].sum())
     return html.Div(
         [
@@ -82,7 +89,11 @@ def layout(lang: str = "fa", province: str | None = None, year: str | None = Non
                     dmc.Select(
                         id=ids.GEO_PROVINCE,
                         label=t("geo.province", lang),
-                        data=province_options(agencies, lang, with_all=True),
+                        data=per_version(
+                            engine,
+                            ("geography/provinces", lang),
+                            lambda: province_options(api.agencies(engine), lang, with_all=True),
+                        ),
                         value=province or ALL,
                         allowDeselect=False,
                         w=240,

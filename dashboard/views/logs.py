@@ -205,7 +205,7 @@ def jobs_table(rows: list[dict[str, Any]], lang: str) -> Any:
     table = dmc.Table(
         [html.Thead(head), html.Tbody(body)], striped=True, withTableBorder=True, className="egov-table egov-jobs"
     )
-    return dmc.TableScrollContainer(table, minWidth=760)
+    return dmc.TableScrollContainer(table, minWidth=760, scrollAreaProps={"viewportProps": {"tabIndex": 0}})
 
 
 def recent_jobs_view(lang: str) -> Any:

@@ -7,7 +7,7 @@ those that lag, and how many agencies reported. Year and province are page state
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import dash_mantine_components as dmc
@@ -20,7 +20,18 @@ from dashboard.data import current_engine
 from dashboard.formatting import format_number
 from dashboard.i18n import normalise_lang, pick, t
 from dashboard.urls import href
-from dashboard.views.scope import ALL, parse_year, pick_code, pillars, province_options, search_with, year_options
+from dashboard.views.scope import (
+    ALL,
+    one_data_version,
+    parse_year,
+    per_version,
+    pick_code,
+    pillars,
+    province_choices,
+    province_codes,
+    search_with,
+    year_options,
+)
 from metrics import api
 
 LIST_LIMIT = 25
@@ -41,17 +52,61 @@ class OverviewData:
     honours: pd.DataFrame
     laggards: pd.DataFrame
     completeness: pd.DataFrame
+    summary: OverviewSummary | None = None
+    """What the page counts from the frames, worked out once with them (``None``: on each render)."""
+
+
+@dataclass(frozen=True)
+class OverviewSummary:
+    """The counts and names the overview shows, whatever the language: computed once per data version."""
+
+    scored: int
+    progress: pd.DataFrame
+    totals: dict[str, int]
+    completeness: dict[str, int]
+    province_names: dict[str, tuple[str, str]]
+    """Province code → (Persian, English) name."""
+    stage_names: dict[str, str]
+    """Maturity stage → its Persian name, as the shown agencies' stages give it."""
+
+
+def summarise(data: OverviewData) -> OverviewSummary:
+    """The page's counts and names from its frames."""
+    provinces = data.agencies[["province_code", "province_fa", "province_en"]].drop_duplicates("province_code")
+    stages = figures.records(data.stages, ["stage", "stage_fa"])
+    stage_names: dict[str, str] = {}
+    for row in stages:
+        if isinstance(row["stage"], str) and isinstance(row["stage_fa"], str):
+            stage_names.setdefault(row["stage"], row["stage_fa"])
+    return OverviewSummary(
+        scored=int(data.scores["scored"].astype(bool).sum()),
+        progress=figures.pillar_progress_frame(data.scores, data.indicators, [g.code for g in pillars()]),
+        totals=figures.status_totals(data.scores),
+        completeness=figures.completeness_counts(data.completeness, data.year, data.scores.index),
+        province_names={
+            str(r["province_code"]): (r["province_fa"], r["province_en"])
+            for r in figures.records(provinces, ["province_code", "province_fa", "province_en"])
+        },
+        stage_names=stage_names,
+    )
 
 
 def fetch_overview(year: int, province: str | None, *, engine: Engine) -> OverviewData:
-    """Every frame of the page, read through ``metrics.api`` only."""
+    """Every frame of the page, read through ``metrics.api`` only; kept per data version (shared: the
+    page reads them, never changes them)."""
+    return per_version(engine, ("overview", year, province), lambda: _fetch_overview(year, province, engine=engine))
+
+
+def _fetch_overview(year: int, province: str | None, *, engine: Engine) -> OverviewData:
     agencies = api.agencies(engine=engine)
     scores = api.scores(year, province=province, engine=engine)
     indicators = api.indicator_scores(year, engine=engine)
     indicators = indicators[indicators["agency_code"].isin(scores.index)]
     stages = api.maturity(year, engine=engine).reindex(scores.index)
     honours, laggards = api.honours_and_laggards(year, province=province, engine=engine)
-    return OverviewData(
+    for frame in (scores, indicators, stages, honours, laggards):  # our own copies: pandas deep-copies
+        frame.attrs = {}  # ``attrs`` (the scoring spec) on every operation, and the page does not show them
+    data = OverviewData(
         year=year,
         province=province,
         agencies=agencies,
@@ -63,29 +118,27 @@ def fetch_overview(year: int, province: str | None, *, engine: Engine) -> Overvi
         laggards=laggards,
         completeness=api.completeness(engine=engine),
     )
+    return replace(data, summary=summarise(data))
 
 
 def province_stage_text(data: OverviewData, lang: str) -> str:
     """The province's own maturity stage in words (each province's when the page shows them all)."""
+    summary = data.summary or summarise(data)
     frame = data.province_stages
-    names = data.agencies.drop_duplicates("province_code").set_index("province_code")
+    found = dict(zip(frame.index, figures.records(frame, ["stage", "stage_en"]), strict=True))
     codes = [data.province] if data.province else list(frame.index)
     parts = []
     for code in codes:
-        if code not in frame.index or frame.at[code, "stage"] is None or pd.isna(frame.at[code, "stage"]):
+        row = found.get(code)
+        if row is None or row["stage"] is None or pd.isna(row["stage"]):
             stage = t("overview.stage_unknown", lang)
         else:
-            stage = _stage_name(str(frame.at[code, "stage"]), data.stages, str(frame.at[code, "stage_en"]), lang)
-        province = (
-            pick(lang, names.at[code, "province_fa"], names.at[code, "province_en"]) if code in names.index else code
-        )
+            english = str(row["stage_en"])
+            stage = pick(lang, summary.stage_names.get(str(row["stage"]), english), english)
+        names = summary.province_names.get(code)
+        province = pick(lang, names[0], names[1]) if names else code
         parts.append(t("overview.province_stage", lang, province=province, stage=stage))
     return t("list.sep", lang).join(parts)
-
-
-def _stage_name(stage: str, stages: pd.DataFrame, english: str, lang: str) -> str:
-    persian = stages.loc[stages["stage"] == stage, "stage_fa"].dropna()
-    return pick(lang, str(persian.iloc[0]) if not persian.empty else english, english)
 
 
 def agency_list_head(data: OverviewData, frame: pd.DataFrame, lang: str, **options: Any) -> list[Any]:
@@ -104,30 +157,29 @@ def agency_list_head(data: OverviewData, frame: pd.DataFrame, lang: str, **optio
 
 def overview_body(data: OverviewData, lang: str) -> html.Div:
     """The page below its controls (pure: frames in, components out)."""
-    scored = data.scores[data.scores["scored"].astype(bool)]
+    summary = data.summary or summarise(data)
     groups = pillars()
-    progress = figures.pillar_progress_frame(data.scores, data.indicators, [g.code for g in groups])
     return html.Div(
         [
             html.P(
                 t(
                     "overview.scored",
                     lang,
-                    scored=format_number(len(scored), lang),
+                    scored=format_number(summary.scored, lang),
                     total=format_number(len(data.scores), lang),
                 ),
                 id=ids.OVERVIEW_SCORED,
                 className="egov-lead",
             ),
             html.H2(t("overview.statuses", lang)),
-            html.Div(figures.status_cards(figures.status_totals(data.scores), lang), id=ids.OVERVIEW_STATUS),
+            html.Div(figures.status_cards(summary.totals, lang), id=ids.OVERVIEW_STATUS),
             dmc.SimpleGrid(
                 [
                     figures.graph(
                         figures.index_distribution_figure(data.scores, lang), graph_id=ids.OVERVIEW_DISTRIBUTION
                     ),
                     figures.graph(
-                        figures.pillar_progress_figure(progress, figures.pillar_names(groups, lang), lang),
+                        figures.pillar_progress_figure(summary.progress, figures.pillar_names(groups, lang), lang),
                         graph_id=ids.OVERVIEW_PILLARS,
                     ),
                 ],
@@ -167,7 +219,7 @@ def overview_body(data: OverviewData, lang: str) -> html.Div:
             ),
             html.H2(t("overview.completeness", lang)),
             figures.completeness_summary(
-                figures.completeness_counts(data.completeness, data.year, data.scores.index),
+                summary.completeness,
                 data.year,
                 lang,
                 summary_id=ids.OVERVIEW_COMPLETENESS,
@@ -176,13 +228,13 @@ def overview_body(data: OverviewData, lang: str) -> html.Div:
     )
 
 
+@one_data_version
 def layout(lang: str = "fa", year: str | None = None, province: str | None = None, **_state: Any) -> html.Div:
     """The overview for the URL's year and province, read from the app's store."""
     lang = normalise_lang(lang)
     engine = current_engine()
-    agencies = api.agencies(engine=engine)
     chosen_year = parse_year(year, engine)
-    chosen_province = pick_code(province, set(agencies["province_code"]))
+    chosen_province = pick_code(province, province_codes(engine))
     data = fetch_overview(chosen_year, chosen_province, engine=engine)
     return html.Div(
         [
@@ -201,7 +253,7 @@ def layout(lang: str = "fa", year: str | None = None, province: str | None = Non
                     dmc.Select(
                         id=ids.OVERVIEW_PROVINCE,
                         label=t("reporting.province", lang),
-                        data=province_options(agencies, lang),
+                        data=province_choices(engine, lang),
                         value=chosen_province or ALL,
                         allowDeselect=False,
                         w=240,

@@ -14,26 +14,31 @@ when the API has it; it is drawn as a small whisker inside the cell, behind its 
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypeVar, cast
 from urllib.parse import urlencode
 
 import dash_ag_grid as dag
 import dash_mantine_components as dmc
+import numpy as np
 import pandas as pd
 from dash import Dash, Input, Output, State, html, no_update
 from sqlalchemy import Engine
 
 from dashboard import ids
 from dashboard.data import current_engine
-from dashboard.figures import AGENCY_COLOUR, STATUS_ICONS, STATUSES, rank_change_text, status_label
+from dashboard.figures import AGENCY_COLOUR, STATUS_ICONS, STATUSES, rank_change_text, records, status_label
 from dashboard.formatting import MISSING, format_number
 from dashboard.grid import grid_options
 from dashboard.i18n import normalise_lang, pick, t
 from dashboard.urls import href, query_params
 from dashboard.views.scope import (
     ALL,
+    codes_in,
     county_options,
+    one_data_version,
     parse_year,
+    per_version,
     pick_code,
     pillars,
     province_options,
@@ -44,6 +49,7 @@ from dashboard.views.scope import (
 from metrics import api
 
 BLOCK_SIZE = 50
+_T = TypeVar("_T")
 STATUS_FILTERS: tuple[str, ...] = (*STATUSES, "not_scored")
 INTERVAL_DRAWS = 300
 """Draws for the rank interval on this page: enough for a stable p5–p95, quick enough for a page."""
@@ -101,7 +107,12 @@ def ranking_frame(
     )
     if intervals is not None:
         frame = frame.join(intervals[["median_rank", "p5_rank", "p95_rank", "robust"]], how="left")
-    return frame
+    return frame.assign(**{f"{FOLDED}{column}": [_fold(v) for v in frame[column].tolist()] for column in TEXT_COLUMNS})
+
+
+TEXT_COLUMNS = ("agency", "county", "sector", "province")
+FOLDED = "folded_"
+"""Prefix of a text column folded for matching (``_fold``), computed with the frame, not per request."""
 
 
 SORT_KEYS: dict[str, str] = {
@@ -120,6 +131,29 @@ SORT_KEYS: dict[str, str] = {
 def sort_rows(frame: pd.DataFrame, sort_model: list[dict[str, Any]] | None, *, pillar: str | None) -> pd.DataFrame:
     """Rows in the grid's sort order (missing values last); by default best rank first, or best on the
     chosen pillar first when a pillar is chosen."""
+    return frame.take(sort_order(frame, sort_model, pillar=pillar))
+
+
+def sort_order(
+    frame: pd.DataFrame,
+    sort_model: list[dict[str, Any]] | None,
+    *,
+    pillar: str | None,
+    rows: np.ndarray | None = None,
+) -> np.ndarray:
+    """The positions of the rows (of those at ``rows``, when given) in :func:`sort_rows`' order, sorting
+    only the key columns: a block then picks its slice, the other columns of the country are not moved."""
+    if rows is not None and len(rows) < 2:  # nothing to sort (a filter matching nothing is common)
+        return rows
+    keys, ascending = _sort_keys(frame, sort_model, pillar=pillar)
+    keyed = (frame[keys] if rows is None else frame[keys].take(rows)).reset_index(drop=True)
+    order = keyed.sort_values(keys, ascending=ascending, na_position="last", kind="stable").index.to_numpy()
+    return order if rows is None else rows[order]
+
+
+def _sort_keys(
+    frame: pd.DataFrame, sort_model: list[dict[str, Any]] | None, *, pillar: str | None
+) -> tuple[list[str], list[bool]]:
     keys: list[str] = []
     ascending: list[bool] = []
     for item in sort_model or []:
@@ -135,25 +169,34 @@ def sort_rows(frame: pd.DataFrame, sort_model: list[dict[str, Any]] | None, *, p
             if pillar
             else (["rank_province", "province"], [True, True])
         )
-    return frame.sort_values(keys, ascending=ascending, na_position="last", kind="stable")
+    return keys, ascending
 
 
 def filter_rows(frame: pd.DataFrame, filter_model: dict[str, Any] | None, *, pillar: str | None) -> pd.DataFrame:
     """The grid's column filters applied on the server: text (agency, county, sector) and number (scores)."""
+    kept = filter_mask(frame, filter_model, pillar=pillar)
+    return frame if kept is None else frame[kept]
+
+
+def filter_mask(frame: pd.DataFrame, filter_model: dict[str, Any] | None, *, pillar: str | None) -> np.ndarray | None:
+    """Which rows pass the grid's column filters (``None`` when no filter applies)."""
+    kept: np.ndarray | None = None
     for col_id, model in (filter_model or {}).items():
         column = f"pillar_{pillar}" if col_id == "pillar" and pillar else SORT_KEYS.get(col_id)
         if not column or column not in frame.columns or not isinstance(model, dict):
             continue
         conditions = model.get("conditions") or [model]
-        masks = [_condition_mask(frame[column], condition) for condition in conditions]
+        folded = frame[FOLDED + column] if FOLDED + column in frame.columns else None
+        masks = [_condition_mask(frame[column], condition, folded=folded) for condition in conditions]
         combined = masks[0]
         for mask in masks[1:]:
             combined = combined | mask if model.get("operator") == "OR" else combined & mask
-        frame = frame[combined]
-    return frame
+        passed = combined.to_numpy(dtype=bool)
+        kept = passed if kept is None else kept & passed
+    return kept
 
 
-def _condition_mask(values: pd.Series, condition: dict[str, Any]) -> pd.Series:
+def _condition_mask(values: pd.Series, condition: dict[str, Any], *, folded: pd.Series | None = None) -> pd.Series:
     kind, wanted = condition.get("type"), condition.get("filter")
     if kind == "blank":
         return values.isna() | (values.astype(str) == "")
@@ -163,26 +206,28 @@ def _condition_mask(values: pd.Series, condition: dict[str, Any]) -> pd.Series:
         numbers = pd.to_numeric(values, errors="coerce")
         if wanted is None:
             return pd.Series(True, index=values.index)
-        tests = {
-            "equals": numbers == wanted,
-            "notEqual": numbers != wanted,
-            "greaterThan": numbers > wanted,
-            "greaterThanOrEqual": numbers >= wanted,
-            "lessThan": numbers < wanted,
-            "lessThanOrEqual": numbers <= wanted,
-            "inRange": (numbers >= wanted) & (numbers <= (condition.get("filterTo") or wanted)),
+        number_tests: dict[str, Callable[[], pd.Series]] = {  # only the asked one is computed
+            "equals": lambda: numbers == wanted,
+            "notEqual": lambda: numbers != wanted,
+            "greaterThan": lambda: numbers > wanted,
+            "greaterThanOrEqual": lambda: numbers >= wanted,
+            "lessThan": lambda: numbers < wanted,
+            "lessThanOrEqual": lambda: numbers <= wanted,
+            "inRange": lambda: (numbers >= wanted) & (numbers <= (condition.get("filterTo") or wanted)),
         }
-        return tests.get(str(kind), pd.Series(True, index=values.index)).fillna(False).astype(bool)
-    text, needle = values.map(_fold), _fold(wanted)
-    tests = {
-        "contains": text.str.contains(needle, regex=False),
-        "notContains": ~text.str.contains(needle, regex=False),
-        "equals": text == needle,
-        "notEqual": text != needle,
-        "startsWith": text.str.startswith(needle),
-        "endsWith": text.str.endswith(needle),
+        test = number_tests.get(str(kind))
+        return (test() if test else pd.Series(True, index=values.index)).fillna(False).astype(bool)
+    text, needle = (values.map(_fold) if folded is None else folded), _fold(wanted)
+    text_tests: dict[str, Callable[[], pd.Series]] = {
+        "contains": lambda: text.str.contains(needle, regex=False),
+        "notContains": lambda: ~text.str.contains(needle, regex=False),
+        "equals": lambda: text == needle,
+        "notEqual": lambda: text != needle,
+        "startsWith": lambda: text.str.startswith(needle),
+        "endsWith": lambda: text.str.endswith(needle),
     }
-    return tests.get(str(kind), pd.Series(True, index=values.index))
+    found = text_tests.get(str(kind))
+    return found() if found else pd.Series(True, index=values.index)
 
 
 def grid_rows(
@@ -193,11 +238,21 @@ def grid_rows(
     ``sizes`` is the number of ranked agencies of each province (the whisker's full width); by default
     taken from ``frame`` itself.
     """
-    rtl = normalise_lang(lang) == "fa"
     if sizes is None:
         sizes = province_sizes(frame)
-    rows = []
-    for code, row in frame.iterrows():
+    return _grid_records(zip(frame.index, records(frame, _row_columns(pillar)), strict=True), lang, year, pillar, sizes)
+
+
+def _row_columns(pillar: str | None) -> list[str]:
+    return [*ROW_COLUMNS, *([f"pillar_{pillar}"] if pillar else [])]
+
+
+def _grid_records(
+    rows: Iterable[tuple[Any, dict[str, Any]]], lang: str, year: int, pillar: str | None, sizes: pd.Series
+) -> list[dict[str, Any]]:
+    rtl = normalise_lang(lang) == "fa"
+    records_ = []
+    for code, row in rows:
         record: dict[str, Any] = {
             "agency_code": code,
             "agency": row["agency"],
@@ -214,8 +269,25 @@ def grid_rows(
             **{status: format_number(row[f"{status}_count"], lang) for status in STATUSES},
         }
         record.update(_interval_cell(row, sizes.get(row["province_code"]), lang=lang, rtl=rtl))
-        rows.append(record)
-    return rows
+        records_.append(record)
+    return records_
+
+
+ROW_COLUMNS = (
+    "agency",
+    "province",
+    "county",
+    "sector",
+    "province_code",
+    "rank_province",
+    "rank_change",
+    "index_score",
+    "scored",
+    "p5_rank",
+    "p95_rank",
+    "robust",
+    *(f"{status}_count" for status in STATUSES),
+)
 
 
 def province_sizes(frame: pd.DataFrame) -> pd.Series:
@@ -223,9 +295,9 @@ def province_sizes(frame: pd.DataFrame) -> pd.Series:
     return frame.groupby("province_code")["rank_province"].max() if not frame.empty else pd.Series(dtype=float)
 
 
-def _interval_cell(row: pd.Series, size: object, *, lang: str, rtl: bool) -> dict[str, Any]:
+def _interval_cell(row: Mapping[str, Any], size: object, *, lang: str, rtl: bool) -> dict[str, Any]:
     """``p5–p95`` as text and a whisker drawn as a thin gradient bar along the cell (rank 1 at the start)."""
-    if "p5_rank" not in row.index or pd.isna(row["p5_rank"]) or pd.isna(row["p95_rank"]):
+    if "p5_rank" not in row or pd.isna(row["p5_rank"]) or pd.isna(row["p95_rank"]):
         return {"interval": MISSING, "whisker_style": None}
     low, high = int(row["p5_rank"]), int(row["p95_rank"])
     text = format_number(low, lang) if low == high else f"{format_number(low, lang)}–{format_number(high, lang)}"
@@ -255,28 +327,66 @@ def rows_response(
     request = request or {}
     start = max(int(request.get("startRow") or 0), 0)
     end = max(int(request.get("endRow") or start + BLOCK_SIZE), start)
-    kept = sort_rows(
-        filter_rows(frame, request.get("filterModel"), pillar=pillar), request.get("sortModel"), pillar=pillar
+    passed = filter_mask(frame, request.get("filterModel"), pillar=pillar)
+    sort_model = request.get("sortModel")
+    if passed is None:  # unfiltered: the order of a kept frame for a sort is kept with it, block after block
+        order = _of_frame(
+            frame, ("order", pillar, repr(sort_model)), lambda: sort_order(frame, sort_model, pillar=pillar)
+        )
+    else:
+        order = sort_order(frame, sort_model, pillar=pillar, rows=np.flatnonzero(passed))
+    sizes = _of_frame(frame, ("sizes",), lambda: province_sizes(frame))
+    # the frame's rows as plain records, kept with it: a block picks 50 of them, no frame is sliced
+    codes, table = _of_frame(
+        frame, ("records", pillar), lambda: (list(frame.index), records(frame, _row_columns(pillar)))
     )
-    rows = grid_rows(kept.iloc[start:end], lang=lang, year=year, pillar=pillar, sizes=province_sizes(frame))
-    return {"rowData": rows, "rowCount": len(kept)}
+    rows = _grid_records(((codes[i], table[i]) for i in order[start:end]), lang, year, pillar, sizes)
+    return {"rowData": rows, "rowCount": len(order)}
+
+
+_OF_FRAME: OrderedDict[tuple[object, ...], tuple[pd.DataFrame, Any]] = OrderedDict()
+
+
+def _of_frame(frame: pd.DataFrame, name: tuple[object, ...], build: Callable[[], _T]) -> _T:
+    """Something derived from a ranking frame (its sort order, its provinces' sizes), kept beside it:
+    the frames are kept per page state (``frame_for``) and every block of a grid asks the same."""
+    key = (id(frame), *name)
+    found = _OF_FRAME.get(key)
+    if found is not None and found[0] is frame:  # the entry holds the frame, so its id is not reused
+        _OF_FRAME.move_to_end(key)
+        return cast("_T", found[1])
+    value = build()
+    _OF_FRAME[key] = (frame, value)
+    while len(_OF_FRAME) > 64:
+        _OF_FRAME.popitem(last=False)
+    return value
 
 
 def page_state(search: str | None, *, engine: Engine) -> dict[str, Any]:
     """The page's state from the URL, each value checked against what exists."""
     params = query_params(search)
-    agencies = api.agencies(engine=engine)
-    province = pick_code(params.get("province"), set(agencies["province_code"]))
-    local = agencies if province is None else agencies[agencies["province_code"] == province]
+    places = per_version(engine, ("rankings/places",), lambda: _places(api.agencies(engine=engine)))
+    province = pick_code(params.get("province"), {code for code in places if code is not None})
+    counties, sectors = places[province]
     return {
         "lang": normalise_lang(params.get("lang")),
         "year": parse_year(params.get("year"), engine),
         "province": province,
-        "county": pick_code(params.get("county"), set(local["county_code"].dropna())),
-        "sector": pick_code(params.get("sector"), set(local["sector_code"].dropna())),
+        "county": pick_code(params.get("county"), counties),
+        "sector": pick_code(params.get("sector"), sectors),
         "pillar": pick_code(params.get("pillar"), {g.code for g in pillars()}),
         "status": pick_code(params.get("status"), set(STATUS_FILTERS)),
     }
+
+
+def _places(agencies: pd.DataFrame) -> dict[str | None, tuple[set[str], set[str]]]:
+    """Per province (``None``: the country) the county and sector codes its agencies have."""
+    places: dict[str | None, tuple[set[str], set[str]]] = {
+        None: (codes_in(agencies["county_code"]), codes_in(agencies["sector_code"]))
+    }
+    for province, local in agencies.groupby("province_code", sort=False):
+        places[str(province)] = (codes_in(local["county_code"]), codes_in(local["sector_code"]))
+    return places
 
 
 def frame_for(state: dict[str, Any], *, engine: Engine) -> pd.DataFrame:
@@ -391,14 +501,23 @@ def _select(select_id: str, label: str, options: list[dict[str, str]], value: st
     )
 
 
+def _options(engine: Engine, lang: str, province: str | None) -> tuple[list[dict[str, str]], ...]:
+    """The province, county and sector selects' options (counties and sectors of the province)."""
+    agencies = api.agencies(engine=engine)
+    local = agencies if province is None else agencies[agencies["province_code"] == province]
+    return province_options(agencies, lang), county_options(local, lang), sector_options(local, lang)
+
+
+@one_data_version
 def layout(lang: str = "fa", **query: Any) -> html.Div:
     """The rankings page for the URL's state; the grid fetches its rows block by block."""
     lang = normalise_lang(lang)
     engine = current_engine()
     search = "?" + urlencode({"lang": lang, **{k: v for k, v in query.items() if isinstance(v, str)}})
     state = page_state(search, engine=engine)
-    agencies = api.agencies(engine=engine)
-    local = agencies if state["province"] is None else agencies[agencies["province_code"] == state["province"]]
+    province_choices, county_choices, sector_choices = per_version(
+        engine, ("rankings/options", lang, state["province"]), lambda: _options(engine, lang, state["province"])
+    )
     groups = pillars()
     pillar_name = next((pick(lang, g.name_fa, g.name_en) for g in groups if g.code == state["pillar"]), None)
     frame = frame_for(state, engine=engine)
@@ -413,16 +532,12 @@ def layout(lang: str = "fa", **query: Any) -> html.Div:
             _select(
                 ids.RANKINGS_PROVINCE,
                 t("reporting.province", lang),
-                province_options(agencies, lang),
+                province_choices,
                 state["province"],
                 200,
             ),
-            _select(
-                ids.RANKINGS_COUNTY, t("reporting.col.county", lang), county_options(local, lang), state["county"], 180
-            ),
-            _select(
-                ids.RANKINGS_SECTOR, t("ranking.col.sector", lang), sector_options(local, lang), state["sector"], 220
-            ),
+            _select(ids.RANKINGS_COUNTY, t("reporting.col.county", lang), county_choices, state["county"], 180),
+            _select(ids.RANKINGS_SECTOR, t("ranking.col.sector", lang), sector_choices, state["sector"], 220),
             _select(
                 ids.RANKINGS_PILLAR,
                 t("ranking.pillar", lang),
@@ -523,6 +638,7 @@ def register_callbacks(app: Dash) -> None:
         State(ids.URL, "search"),
         prevent_initial_call=True,
     )
+    @one_data_version
     def answer_rows(request: dict[str, Any] | None, search: str | None) -> Any:
         if request is None:
             return no_update

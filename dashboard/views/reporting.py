@@ -21,16 +21,20 @@ from dash import Dash, Input, Output, State, html, no_update
 from sqlalchemy import Engine
 
 from dashboard import ids
+from dashboard.access import current_principal
 from dashboard.data import current_engine
 from dashboard.formatting import DISPLAY_ZONE, format_number, format_percent, format_year, jalali_datetime
 from dashboard.grid import grid_options
 from dashboard.i18n import normalise_lang, pick, t
 from dashboard.urls import query_params, with_params
 from dashboard.views.choices import fold_text
+from dashboard.views.scope import one_data_version, per_version, province_codes
 from metrics import api
 from metrics.data import agencies_frame, periods_frame, submissions_frame
 
-CellStatus = Literal["reported", "late", "missing"]
+CellStatus = Literal["reported", "late", "pending", "returned", "missing"]
+CELL_STATUSES: tuple[CellStatus, ...] = ("reported", "late", "pending", "returned", "missing")
+"""Approved on time, approved but late, waiting for review, returned for correction, nothing."""
 ALL = "all"
 """The province select's value for every province (a URL without ``province``)."""
 
@@ -82,9 +86,10 @@ def matrix_rows(
     agencies = in_province(agencies, province)
     yearly = periods[periods["kind"] == "year"].set_index("year")
     years = [(year, yearly.at[year, "deadline"]) for year in plan_years(periods)]
-    texts = {status: t(f"cell.{status}", lang) for status in ("reported", "late", "missing")}
+    texts = {status: t(f"cell.{status}", lang) for status in CELL_STATUSES}
     current = submissions[submissions["period_kind"] == "year"] if not submissions.empty else submissions
     submitted = {(row.agency_code, int(row.year)): row.submitted_at for row in current.itertuples()}
+    review = {(row.agency_code, int(row.year)): row.review_status for row in current.itertuples()}
     rows = []
     columns = [agencies[c] for c in ("name_fa", "name_en", "county_fa", "county_en")]
     for code, name_fa, name_en, county_fa, county_en in zip(agencies.index, *columns, strict=True):
@@ -94,7 +99,10 @@ def matrix_rows(
             "county": pick(lang, county_fa or "", county_en or "") if county_fa else "",
         }
         for year, deadline in years:
-            status = cell_status(submitted.get((code, year)), deadline)
+            decision = review.get((code, year))
+            status: CellStatus = (
+                decision if decision in ("pending", "returned") else cell_status(submitted.get((code, year)), deadline)
+            )
             row[f"s{year}"] = status
             row[f"y{year}"] = texts[status]
         rows.append(row)
@@ -157,8 +165,7 @@ def _number_filter() -> dict[str, Any]:
 
 def _matrix_columns(years: list[int], lang: str) -> list[dict[str, Any]]:
     status_classes = {
-        f"egov-cell-{status}": f"params.data && params.data.s{{year}} === '{status}'"
-        for status in ("reported", "late", "missing")
+        f"egov-cell-{status}": f"params.data && params.data.s{{year}} === '{status}'" for status in CELL_STATUSES
     }
     return [
         {
@@ -304,11 +311,18 @@ def page_rows(kind: str, *, lang: str, province: str | None, engine: Engine) -> 
     return _ROWS[key]
 
 
+def scoped_province(province: Any) -> Any:
+    """A governor's office sees its own province whatever the URL says (``dashboard.access``)."""
+    principal = current_principal()
+    scope = principal.province_scope if principal is not None else None
+    return scope or province
+
+
 def page_state(search: str | None, *, engine: Engine) -> tuple[str, str | None]:
     """The language and the province (``None`` for all, or one unknown) of the page's URL."""
     params = query_params(search)
-    province = params.get("province")
-    if province not in set(agencies_frame(engine)["province_code"]):
+    province = scoped_province(params.get("province"))
+    if province not in province_codes(engine):
         province = None
     return normalise_lang(params.get("lang")), province
 
@@ -354,14 +368,22 @@ def _summary(rows: list[dict[str, Any]], years: list[int], lang: str) -> html.Ul
     )
 
 
+@one_data_version
 def layout(lang: str = "fa", province: str | None = None, **_state: Any) -> html.Div:
     """The reporting page for one province (or all); the grids fetch their rows block by block."""
     lang = normalise_lang(lang)
     engine = current_engine()
-    agencies, periods = agencies_frame(engine), periods_frame(engine)
-    if province not in set(agencies["province_code"]):
+    # the years and the province choices are kept per data version, not read from the store per request
+    years = per_version(engine, ("reporting/years",), lambda: plan_years(periods_frame(engine)))
+    scope = scoped_province(None)
+    choices = per_version(
+        engine,
+        ("reporting/provinces", lang, scope),
+        lambda: province_options(in_province(api.agencies(engine=engine), scope), lang),
+    )
+    province = scoped_province(province)
+    if province not in province_codes(engine):
         province = None
-    years = plan_years(periods)
     rows = page_rows(MATRIX, lang=lang, province=province, engine=engine)
     return html.Div(
         [
@@ -370,7 +392,7 @@ def layout(lang: str = "fa", province: str | None = None, **_state: Any) -> html
             dmc.Select(
                 id=ids.REPORTING_PROVINCE,
                 label=t("reporting.province", lang),
-                data=province_options(agencies, lang),
+                data=list(choices),
                 value=province or ALL,
                 allowDeselect=False,
                 w=260,
@@ -419,6 +441,7 @@ def register_callbacks(app: Dash) -> None:
         return answer_block(HISTORY, request, search)
 
 
+@one_data_version
 def answer_block(kind: str, request: dict[str, Any] | None, search: str | None) -> Any:
     """One grid's answer to a block request, for the page state in the URL."""
     if request is None:

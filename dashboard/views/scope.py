@@ -6,7 +6,10 @@ exists, so a hand-edited or stale link falls back to a sensible default instead 
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar, cast
 
 import pandas as pd
 from dash import no_update
@@ -19,6 +22,46 @@ from metrics import api
 
 ALL = "all"
 """A select's value for "no filter" (the parameter is left out of the URL)."""
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+_KEPT: OrderedDict[tuple[object, ...], Any] = OrderedDict()
+_KEPT_SIZE = 128
+
+
+def per_version(engine: Engine, name: tuple[object, ...], build: Callable[[], _R]) -> _R:
+    """What a page derives from the store (choices, display rows), built once per (store, data version,
+    ``name``) and kept: the same rule as ``metrics.api``'s caches. Shared: callers must not change it."""
+    key = (engine.url.render_as_string(hide_password=False), api.data_version(engine), *name)
+    if key in _KEPT:
+        _KEPT.move_to_end(key)
+        return cast("_R", _KEPT[key])
+    value = _KEPT[key] = build()
+    while len(_KEPT) > _KEPT_SIZE:
+        _KEPT.popitem(last=False)
+    return value
+
+
+def codes_in(values: pd.Series) -> set[str]:
+    """The distinct codes of a column, missing ones left out (``unique`` first: 10,000 agencies).
+
+    >>> sorted(codes_in(pd.Series(["QM", None, "QM", "AR"])))
+    ['AR', 'QM']
+    """
+    return {code for code in values.unique() if isinstance(code, str)}
+
+
+def one_data_version(func: Callable[_P, _R]) -> Callable[_P, _R]:
+    """A page layout or callback that reads one data version throughout (``api.one_version``): its
+    numbers agree with each other, and the store's version is asked once per request, not per call."""
+
+    @functools.wraps(func)
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with api.one_version():
+            return func(*args, **kwargs)
+
+    return wrapper
 
 
 def plan_years() -> list[int]:
@@ -28,10 +71,15 @@ def plan_years() -> list[int]:
 
 
 def default_year(engine: Engine) -> int:
-    """The latest plan year with a stored report (the plan's target year when nothing is stored)."""
-    years = api.submissions(engine=engine)
-    reported = [int(y) for y in years["year"] if int(y) in plan_years()] if not years.empty else []
-    return max(reported) if reported else plan_years()[-1]
+    """The latest plan year with a stored report (the plan's target year when nothing is stored); kept
+    per data version."""
+    return per_version(engine, ("default_year",), lambda: _default_year(engine))
+
+
+def _default_year(engine: Engine) -> int:
+    years = api.submissions(engine=engine)["year"]
+    reported = years[years.isin(plan_years())] if not years.empty else years
+    return int(reported.max()) if not reported.empty else plan_years()[-1]
 
 
 def parse_year(value: object, engine: Engine) -> int:
@@ -56,7 +104,8 @@ def pick_code(value: object, known: set[str]) -> str | None:
 def pillars() -> list[Any]:
     """The index's pillars (the root's child groups), in catalogue order."""
     cat = api.catalogue()
-    return [group for group in cat.groups if group.parent == cat.root.code]
+    root = cat.root.code
+    return [group for group in cat.groups if group.parent == root]
 
 
 def year_options(lang: str) -> list[dict[str, str]]:
@@ -75,6 +124,18 @@ def _options(frame: pd.DataFrame, code: str, lang: str, all_key: str) -> list[di
 def province_options(agencies: pd.DataFrame, lang: str) -> list[dict[str, str]]:
     """Every province by name, after "all provinces"."""
     return _options(agencies, "province_code", lang, "reporting.all_provinces")
+
+
+def province_codes(engine: Engine) -> set[str]:
+    """The codes of the provinces that have agencies, kept per data version."""
+    return per_version(engine, ("province_codes",), lambda: codes_in(api.agencies(engine=engine)["province_code"]))
+
+
+def province_choices(engine: Engine, lang: str) -> list[dict[str, str]]:
+    """``province_options`` of every agency in the store, kept per data version and language."""
+    return list(
+        per_version(engine, ("province_options", lang), lambda: province_options(api.agencies(engine=engine), lang))
+    )
 
 
 def county_options(agencies: pd.DataFrame, lang: str) -> list[dict[str, str]]:

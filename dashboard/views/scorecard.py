@@ -19,7 +19,7 @@ from dashboard.formatting import MISSING, format_number, format_percent, format_
 from dashboard.i18n import normalise_lang, pick, t
 from dashboard.urls import lang_of, query_params
 from dashboard.views.choices import agency_picker_options, flat_agency_options, matching_agencies
-from dashboard.views.scope import parse_year, pillars, search_with, year_options
+from dashboard.views.scope import one_data_version, parse_year, pillars, search_with, year_options
 from dashboard.views.scorecard_data import ScorecardData, fetch_scorecard
 from dashboard.views.scorecard_excel import scorecard_workbook
 from metrics import api
@@ -120,7 +120,7 @@ INDICATOR_COLUMNS = (
     "year_reached",
     "flags",
 )
-HISTORY_COLUMNS = ("id_text", "period", "file_name", "submitted_by", "submitted_at", "status", "supersedes")
+HISTORY_COLUMNS = ("id_text", "period", "file_name", "submitted_by", "submitted_at", "status", "review", "supersedes")
 
 
 def scorecard_body(data: ScorecardData, lang: str) -> html.Div:
@@ -145,6 +145,7 @@ def scorecard_body(data: ScorecardData, lang: str) -> html.Div:
         "submitted_by": t("reporting.col.by", lang),
         "submitted_at": t("reporting.col.at", lang),
         "status": t("reporting.col.status", lang),
+        "review": t("review.col.review", lang),
         "supersedes": t("reporting.col.supersedes", lang),
     }
     return html.Div(
@@ -199,6 +200,7 @@ def scorecard_body(data: ScorecardData, lang: str) -> html.Div:
     )
 
 
+@one_data_version
 def layout(lang: str = "fa", agency: str | None = None, year: str | None = None, **_state: Any) -> html.Div:
     """The scorecard of the URL's agency and year; without an agency, a picker."""
     lang = normalise_lang(lang)
@@ -245,11 +247,13 @@ def layout(lang: str = "fa", agency: str | None = None, year: str | None = None,
     )
 
 
+@one_data_version
 def download(search: str | None) -> Any:
     """The Excel file of the URL's agency and year (``dcc.Download`` data), or ``no_update``."""
     params = query_params(search)
     engine = current_engine()
-    data = fetch_scorecard(params.get("agency", ""), parse_year(params.get("year"), engine), engine=engine)
+    year = parse_year(params.get("year"), engine)
+    data = fetch_scorecard(params.get("agency", ""), year, engine=engine, with_trajectory=False)
     if data is None:
         return no_update
     lang = normalise_lang(params.get("lang"))

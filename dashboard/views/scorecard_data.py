@@ -33,23 +33,25 @@ class ScorecardData:
     """Every submission of the agency, current and superseded."""
 
 
-def fetch_scorecard(agency_code: str, year: int, *, engine: Engine) -> ScorecardData | None:
-    """The bundle for an agency and a year, or ``None`` when the agency does not exist."""
+def fetch_scorecard(
+    agency_code: str, year: int, *, engine: Engine, with_trajectory: bool = True
+) -> ScorecardData | None:
+    """The bundle for an agency and a year, or ``None`` when the agency does not exist. Without
+    ``with_trajectory`` (the Excel file has no paths), ``trajectory`` is left empty."""
     scores = api.scores(year, engine=engine)
     if agency_code not in scores.index:
         return None
     agency = scores.loc[agency_code]
     stages = api.maturity(year, engine=engine)
     claims = api.claimed_vs_observed(year, engine=engine)
-    submissions = api.submissions(current_only=False, engine=engine)
     return ScorecardData(
         agency_code=agency_code,
         year=year,
         agency=agency,
-        peers=scores[scores["province_code"] == agency["province_code"]],
+        peers=api.scores(year, province=agency["province_code"], engine=engine),
         indicators=api.indicator_scores(year, agency=agency_code, engine=engine).reset_index(drop=True),
-        trajectory=api.trajectory(agency_code, engine=engine),
+        trajectory=api.trajectory(agency_code, engine=engine) if with_trajectory else pd.DataFrame(),
         stage=stages.loc[agency_code] if agency_code in stages.index else None,
         claims=claims.loc[agency_code] if agency_code in claims.index else None,
-        submissions=submissions[submissions["agency_code"] == agency_code],
+        submissions=api.submissions(current_only=False, agency=agency_code, engine=engine),
     )

@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from dashboard.figures import status_label
+from dashboard.figures import records, status_label
 from dashboard.formatting import jalali_datetime
 from dashboard.i18n import normalise_lang, pick, t
 from dashboard.views.scope import pillars
@@ -45,12 +45,11 @@ def _sheet(workbook: Workbook, title: str, header: list[str], rows: list[list[An
     sheet.append([_cell(h) for h in header])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append([_cell(v) for v in row])
+    cells = [[_cell(v) for v in row] for row in rows]  # once: written, then measured for the widths
+    for row in cells:
+        sheet.append(row)
     for index, name in enumerate(header, start=1):
-        longest = (
-            max([len(str(name)), *(len(str(_cell(r[index - 1]) or "")) for r in rows)]) if rows else len(str(name))
-        )
+        longest = max([len(str(name)), *(len(str(r[index - 1] or "")) for r in cells)]) if rows else len(str(name))
         sheet.column_dimensions[get_column_letter(index)].width = min(max(10, longest + 2), 60)
     sheet.freeze_panes = "A2"
 
@@ -101,21 +100,47 @@ def scorecard_workbook(data: ScorecardData, lang: str) -> bytes:
     _sheet(workbook, t("excel.indicators", lang), header, rows, rtl=rtl)
     history = [
         [
-            int(r.submission_id),
-            r.period_code,
-            r.file_name,
-            r.submitted_by,
-            jalali_datetime(r.submitted_at, "en"),
-            t(f"submission.{r.status}", lang),
-            None if pd.isna(r.supersedes_id) else int(r.supersedes_id),
+            int(r["submission_id"]),
+            r["period_code"],
+            r["file_name"],
+            r["submitted_by"],
+            jalali_datetime(r["submitted_at"], "en"),
+            t(f"submission.{r['status']}", lang),
+            None if pd.isna(r["supersedes_id"]) else int(r["supersedes_id"]),
         ]
-        for r in data.submissions.sort_values("submission_id", ascending=False).itertuples()
+        for r in records(data.submissions.sort_values("submission_id", ascending=False), HISTORY_COLUMNS)
     ]
     header = [t(f"reporting.col.{key}", lang) for key in ("id", "period", "file", "by", "at", "status", "supersedes")]
     _sheet(workbook, t("excel.submissions", lang), header, history, rtl=rtl)
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()
+
+
+HISTORY_COLUMNS = (
+    "submission_id",
+    "period_code",
+    "file_name",
+    "submitted_by",
+    "submitted_at",
+    "status",
+    "supersedes_id",
+)
+INDICATOR_COLUMNS = (
+    "indicator",
+    "indicator_fa",
+    "indicator_en",
+    "unit",
+    "value",
+    "period_target",
+    "target",
+    "score",
+    "status",
+    "projected_value",
+    "year_reached",
+    "imputed",
+    "baseline_moved",
+)
 
 
 def _indicator_table(indicators: pd.DataFrame, lang: str) -> tuple[list[str], list[list[Any]]]:
@@ -136,19 +161,19 @@ def _indicator_table(indicators: pd.DataFrame, lang: str) -> tuple[list[str], li
     yes, no = t("excel.yes", lang), t("excel.no", lang)
     rows = [
         [
-            r.indicator,
-            pick(lang, r.indicator_fa, r.indicator_en),
-            r.unit,
-            r.value,
-            r.period_target,
-            r.target,
-            r.score,
-            status_label(r.status, lang),
-            r.projected_value,
-            r.year_reached,
-            yes if bool(r.imputed) else no,
-            yes if bool(r.baseline_moved) else no,
+            r["indicator"],
+            pick(lang, r["indicator_fa"], r["indicator_en"]),
+            r["unit"],
+            r["value"],
+            r["period_target"],
+            r["target"],
+            r["score"],
+            status_label(r["status"], lang),
+            r["projected_value"],
+            r["year_reached"],
+            yes if bool(r["imputed"]) else no,
+            yes if bool(r["baseline_moved"]) else no,
         ]
-        for r in indicators.itertuples()
+        for r in records(indicators, INDICATOR_COLUMNS)
     ]
     return header, rows

@@ -17,9 +17,12 @@ from typing import Any, cast
 import dash_mantine_components as dmc
 import pandas as pd
 from dash import Dash, Input, Output, State, dcc, html, no_update
+from dash.exceptions import PreventUpdate
 from flask import current_app, has_app_context
 
 from dashboard import ids
+from dashboard.access import current_principal
+from dashboard.auth import remote_addr
 from dashboard.data import current_engine
 from dashboard.formatting import format_number, format_year
 from dashboard.i18n import normalise_lang, pick, t
@@ -28,11 +31,10 @@ from ingest.problems import Problem
 from ingest.submissions import IngestOutcome, ingest_report_bytes
 from ingest.template import build_template
 from metrics.data import agencies_frame, periods_frame
+from store.accounts import Principal
 from store.settings import get_settings
 
 MAX_BYTES_CONFIG_KEY = "EGOV_MAX_UPLOAD_BYTES"
-UPLOAD_ACTOR = "dashboard-upload"
-"""Who the store records as the submitter until sign-in exists (the dashboard issue's later part)."""
 
 
 def max_upload_bytes() -> int:
@@ -117,7 +119,7 @@ def _problem_table(problems: list[Problem], lang: str) -> dmc.TableScrollContain
     table = dmc.Table(
         [html.Thead(head), html.Tbody(body)], striped=True, withTableBorder=True, className="egov-table egov-problems"
     )
-    return dmc.TableScrollContainer(table, minWidth=640)
+    return dmc.TableScrollContainer(table, minWidth=640, scrollAreaProps={"viewportProps": {"tabIndex": 0}})
 
 
 def _file_line(outcome: IngestOutcome, lang: str) -> str:
@@ -157,8 +159,12 @@ def _unreadable(lang: str) -> dmc.Alert:
     return dmc.Alert(t("upload.unreadable", lang), color="red", className="egov-outcome egov-outcome-unreadable")
 
 
-def check_upload(contents: str | None, file_name: str | None, lang: str, *, dry_run: bool) -> tuple[Any, bool]:
-    """Run one upload through ingest; the view of its outcome and whether it may be confirmed next."""
+def check_upload(
+    contents: str | None, file_name: str | None, lang: str, *, dry_run: bool, uploader: Principal
+) -> tuple[Any, bool]:
+    """Run one upload through ingest as ``uploader``; the view of its outcome and whether it may be
+    confirmed next. The agency the workbook names must be one the uploader reports for: the file's
+    own content decides, whatever the page's picker says."""
     data = decode_upload(contents)
     if data is None:
         return _unreadable(lang), False
@@ -166,11 +172,21 @@ def check_upload(contents: str | None, file_name: str | None, lang: str, *, dry_
         current_engine(),
         data,
         file_name=file_name or "upload.xlsx",
-        actor=UPLOAD_ACTOR,
+        actor=uploader.name,
         max_bytes=max_upload_bytes(),
         dry_run=dry_run,
+        reportable={uploader.agency_code} if uploader.agency_code else set(),
+        remote_addr=remote_addr(),
     )
     return report_view(outcome, lang), outcome.status == "checked"
+
+
+def _uploader() -> Principal:
+    """The signed-in user (the request guard let only an IT director reach this page's callbacks)."""
+    principal = current_principal()
+    if principal is None:
+        raise PreventUpdate
+    return principal
 
 
 def picker_options(search: object, picked: str | None, lang: str) -> list[dict[str, str]]:
@@ -192,7 +208,9 @@ def layout(lang: str = "fa", agency: str | None = None, year: str | None = None,
     max_bytes = max_upload_bytes()
     limit = limit_mb(max_bytes, lang)
     years = year_options(periods, lang)
-    picked = agency if agency in set(agencies.index) else None
+    principal = current_principal()
+    own = principal.agency_code if principal is not None else None  # an IT director reports for theirs only
+    picked = own if own in set(agencies.index) else (agency if agency in set(agencies.index) else None)
     return html.Div(
         [
             html.H1(t("page.upload", lang), id=ids.UPLOAD_TITLE),
@@ -205,7 +223,10 @@ def layout(lang: str = "fa", agency: str | None = None, year: str | None = None,
                         label=t("upload.agency", lang),
                         placeholder=t("upload.agency_placeholder", lang),
                         data=flat_agency_options(
-                            matching_agencies(agencies, "", selected=[picked] if picked else []), lang
+                            agencies.loc[[own]]  # an IT director reports for their own agency only
+                            if own in set(agencies.index)
+                            else matching_agencies(agencies, "", selected=[picked] if picked else []),
+                            lang,
                         ),
                         value=picked,
                         searchable=True,
@@ -277,6 +298,9 @@ def register_callbacks(app: Dash) -> None:
     def search_agencies(typed: str | None, picked: str | None, lang: str | None) -> Any:
         # An empty search is the picker clearing itself after a pick: the options it has hold the pick,
         # while ``picked`` may predate it (and options without the pick would unpick it).
+        principal = current_principal()
+        if principal is not None and principal.agency_code:
+            return no_update  # an IT director's picker holds their own agency only
         return picker_options(typed, picked, lang or "fa") if typed else no_update
 
     @app.callback(
@@ -300,7 +324,7 @@ def register_callbacks(app: Dash) -> None:
         prevent_initial_call=True,
     )
     def dry_run(contents: str | None, file_name: str | None, lang: str | None) -> tuple[Any, bool, Any, bool]:
-        view, can_confirm = check_upload(contents, file_name, lang or "fa", dry_run=True)
+        view, can_confirm = check_upload(contents, file_name, lang or "fa", dry_run=True, uploader=_uploader())
         return view, not can_confirm, None, True
 
     @app.callback(
@@ -313,7 +337,7 @@ def register_callbacks(app: Dash) -> None:
         prevent_initial_call=True,
     )
     def confirm(_clicks: int | None, contents: str | None, file_name: str | None, lang: str | None) -> tuple[Any, bool]:
-        view, _ = check_upload(contents, file_name, lang or "fa", dry_run=False)
+        view, _ = check_upload(contents, file_name, lang or "fa", dry_run=False, uploader=_uploader())
         return view, True
 
 

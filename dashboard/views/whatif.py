@@ -15,14 +15,17 @@ import dash_mantine_components as dmc
 import pandas as pd
 from dash import ALL as MATCH_ALL
 from dash import Dash, Input, Output, State, dcc, html
+from sqlalchemy import Engine
 
 from dashboard import ids
 from dashboard.data import current_engine
+from dashboard.figures import records
 from dashboard.figures_compare import pillars_of
 from dashboard.formatting import MISSING, format_number, format_year
 from dashboard.i18n import normalise_lang, pick, t
 from dashboard.urls import lang_of
 from dashboard.views.choices import busiest_province, latest_reported_year, plan_year_range, province_options
+from dashboard.views.scope import one_data_version, per_version
 from metrics import api
 from metrics.catalogue import Catalogue
 
@@ -34,7 +37,8 @@ WEIGHT_STEP = 0.25
 
 def default_weights(catalogue: Catalogue) -> dict[str, float]:
     """Each pillar's weight as the catalogue declares it."""
-    return {g.code: float(g.weight) for g in catalogue.groups if g.parent == catalogue.root.code}
+    root = catalogue.root.code
+    return {g.code: float(g.weight) for g in catalogue.groups if g.parent == root}
 
 
 def changed_weights(codes: list[str], values: list[float | None], catalogue: Catalogue) -> dict[str, float]:
@@ -73,7 +77,10 @@ def whatif_rows(default: pd.DataFrame, changed: pd.DataFrame, lang: str, *, top:
         ["rank_province", "index_score"], ascending=[True, False]
     )
     rows = []
-    for code, row in ranked.head(top).iterrows():
+    shown = ranked.head(top)
+    for code, row in zip(
+        shown.index, records(shown, ["name_fa", "name_en", "rank_province", "index_score"]), strict=True
+    ):
         before = default["rank_province"].get(code)
         new_rank = int(row["rank_province"])
         move = None if before is None or pd.isna(before) else int(before) - new_rank
@@ -170,10 +177,12 @@ def whatif_section(lang: str = "fa", *, catalogue: Catalogue | None = None) -> d
     catalogue = catalogue or api.catalogue()
     weights = default_weights(catalogue)
     engine = current_engine()
-    agencies, submissions = api.agencies(engine), api.submissions(engine=engine)
-    provinces = province_options(agencies, lang, with_all=False)
     years = plan_year_range()
-    year = latest_reported_year(submissions, years)
+    # what the panel opens on, kept per data version (not every agency and submission read per request)
+    provinces = per_version(
+        engine, ("whatif/provinces", lang), lambda: province_options(api.agencies(engine), lang, with_all=False)
+    )
+    year, busiest = per_version(engine, ("whatif/opening", tuple(years)), lambda: _opening(engine, years))
     return dmc.Paper(
         [
             html.H2(t("whatif.title", lang)),
@@ -185,7 +194,7 @@ def whatif_section(lang: str = "fa", *, catalogue: Catalogue | None = None) -> d
                         id=ids.WHATIF_PROVINCE,
                         label=t("whatif.province", lang),
                         data=provinces,
-                        value=busiest_province(agencies, submissions, year),
+                        value=busiest,
                         allowDeselect=False,
                         w=220,
                     ),
@@ -217,6 +226,13 @@ def whatif_section(lang: str = "fa", *, catalogue: Catalogue | None = None) -> d
         mb="md",
         className="egov-card egov-no-print",
     )
+
+
+def _opening(engine: Engine, years: list[int]) -> tuple[int, str | None]:
+    """The year the panel opens on (the latest reported) and its province (the busiest that year)."""
+    agencies, submissions = api.agencies(engine), api.submissions(engine=engine)
+    year = latest_reported_year(submissions, years)
+    return year, busiest_province(agencies, submissions, year)
 
 
 def whatif_placeholder(lang: str = "fa") -> html.Div:
@@ -251,6 +267,7 @@ def register_callbacks(app: Dash) -> None:
     _validate_with_the_panel(app)
 
     @app.callback(Output(ids.WHATIF_HOLDER, "children"), Input(ids.WHATIF_HOLDER, "id"), State(ids.URL, "search"))
+    @one_data_version
     def show_panel(_holder: str, search: str | None) -> Any:
         return whatif_section(lang_of(search))
 
@@ -262,6 +279,7 @@ def register_callbacks(app: Dash) -> None:
         State(ids.whatif_weight(MATCH_ALL), "id"),
         State(ids.WHATIF_LANG, "data"),
     )
+    @one_data_version
     def rescore(
         values: list[float | None],
         province: str | None,

@@ -10,6 +10,7 @@ import pytest
 from dashboard import ids
 from dashboard.app import create_app
 from dashboard.i18n import t
+from tests.accounts import make_user, start_signed_in
 from tests.browser.conftest import requested_hosts
 
 pytestmark = pytest.mark.browser
@@ -18,13 +19,15 @@ PAGES = (
     ("/", "product.name"),
     ("/methodology", "page.methodology"),
     ("/reporting", "page.reporting"),
-    ("/upload", "page.upload"),
+    ("/review", "page.review"),
+    ("/audit", "page.audit"),
+    ("/upload", "forbidden.title"),  # open to IT directors only: a governor's office sees "not permitted"
 )
 
 
 @pytest.mark.parametrize("lang", ["fa", "en"])
 def test_every_page_loads_in_its_language_and_direction(browser: Any, app_engine: Any, lang: str) -> None:
-    browser.start_server(create_app(engine=app_engine))
+    start_signed_in(browser, create_app(engine=app_engine), *make_user(app_engine, "governor", province="QM"))
     own_host = urlparse(browser.server_url).netloc
     for path, title_key in PAGES:
         browser.driver.get(f"{browser.server_url}{path}{'?lang=en' if lang == 'en' else ''}")
@@ -41,7 +44,7 @@ def test_every_page_loads_in_its_language_and_direction(browser: Any, app_engine
 
 
 def test_language_toggle_keeps_the_page_and_the_navbar_follows(browser: Any, app_engine: Any) -> None:
-    browser.start_server(create_app(engine=app_engine))
+    start_signed_in(browser, create_app(engine=app_engine), *make_user(app_engine, "analyst"))
     browser.driver.get(f"{browser.server_url}/methodology")
     browser.wait_for_text_to_equal("h1", t("page.methodology", "fa"), timeout=10)
 

@@ -13,6 +13,7 @@ from selenium.webdriver.support.wait import WebDriverWait
 from dashboard import ids
 from dashboard.app import create_app
 from dashboard.i18n import t
+from tests.accounts import make_user, start_signed_in
 from tests.dashboard.whatif_store import FILES_STRONG, PROCESSES_STRONG, YEAR, build_two_agency_store
 
 pytestmark = pytest.mark.browser
@@ -40,7 +41,7 @@ def _pick(browser: Any, typed: str, option_text: str) -> None:
 
 def test_picking_two_agencies_writes_the_url_and_shows_them_side_by_side(browser: Any, tmp_path: Path) -> None:
     engine = build_two_agency_store(tmp_path)
-    browser.start_server(create_app(engine=engine))
+    start_signed_in(browser, create_app(engine=engine), *make_user(engine, "analyst"))
     browser.driver.get(f"{browser.server_url}/compare?lang=en&year={YEAR}")
     browser.wait_for_text_to_equal("h1", t("page.compare", "en"), timeout=10)
     browser.wait_for_text_to_equal(f"#{ids.COMPARE_PROMPT}", t("compare.pick", "en"))
@@ -61,7 +62,7 @@ def test_picking_two_agencies_writes_the_url_and_shows_them_side_by_side(browser
 
 def test_a_sent_link_opens_the_same_comparison_in_persian_right_to_left(browser: Any, tmp_path: Path) -> None:
     engine = build_two_agency_store(tmp_path)
-    browser.start_server(create_app(engine=engine))
+    start_signed_in(browser, create_app(engine=engine), *make_user(engine, "governor", province="QM"))
     browser.driver.get(f"{browser.server_url}/compare?agencies={FILES_STRONG},{PROCESSES_STRONG}&year={YEAR}")
     browser.wait_for_text_to_equal("h1", t("page.compare", "fa"), timeout=10)
     browser.wait_for_element(f"#{ids.COMPARE_PILLARS} .main-svg", timeout=10)

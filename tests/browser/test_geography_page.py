@@ -12,6 +12,7 @@ from selenium.webdriver.support.wait import WebDriverWait
 from dashboard import ids
 from dashboard.app import create_app
 from dashboard.i18n import t
+from tests.accounts import make_user, start_signed_in
 from tests.dashboard.whatif_store import YEAR, build_two_agency_store
 
 pytestmark = pytest.mark.browser
@@ -20,7 +21,7 @@ SLICE_TEXTS = "return [...document.querySelectorAll(arguments[0] + ' .slicetext'
 
 def test_treemap_in_persian_and_the_province_goes_to_the_url(browser: Any, tmp_path: Path) -> None:
     engine = build_two_agency_store(tmp_path)
-    browser.start_server(create_app(engine=engine))
+    start_signed_in(browser, create_app(engine=engine), *make_user(engine, "analyst"))
     browser.driver.get(f"{browser.server_url}/geography?year={YEAR}")
     browser.wait_for_text_to_equal("h1", t("page.geography", "fa"), timeout=10)
     assert browser.driver.execute_script("return document.documentElement.dir") == "rtl"

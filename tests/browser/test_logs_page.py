@@ -1,4 +1,4 @@
-"""An IT director uploads a service log through the page; it is processed in the background while the
+"""An administrator uploads a service log through the page; it is processed in the background while the
 app keeps serving other pages, and the outcome and the job list follow (DiskCache backend)."""
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from selenium.webdriver.common.by import By
 
 from dashboard import ids, log_jobs
 from dashboard.i18n import t
+from tests.accounts import make_user, start_signed_in
 from tests.dashboard.log_helpers import ROWS, log_app, seed_services, write_log
 
 pytestmark = pytest.mark.browser
@@ -34,7 +35,7 @@ def test_a_log_uploaded_through_the_page_is_processed_in_the_background(
         return real_ingest(*args, on_progress=on_progress, **kwargs)
 
     monkeypatch.setattr(log_jobs, "ingest_log_file", held_ingest)  # the job's process is forked from this one
-    browser.start_server(log_app(app_engine, tmp_path))
+    start_signed_in(browser, log_app(app_engine, tmp_path), *make_user(app_engine, "admin"))
     driver = browser.driver
     driver.get(f"{browser.server_url}/logs?lang=en")
     browser.wait_for_text_to_equal("h1", t("page.logs", "en"), timeout=15)
@@ -72,7 +73,8 @@ def test_a_log_uploaded_through_the_page_is_processed_in_the_background(
 def test_a_file_over_the_limit_is_stopped_in_the_browser(browser: Any, app_engine: Any, tmp_path: Path) -> None:
     seed_services(app_engine, tmp_path)
     log = write_log(tmp_path / "big.csv", ROWS * 50)
-    browser.start_server(log_app(app_engine, tmp_path, max_bytes=log.stat().st_size // 2))
+    app = log_app(app_engine, tmp_path, max_bytes=log.stat().st_size // 2)
+    start_signed_in(browser, app, *make_user(app_engine, "admin"))
     browser.driver.get(f"{browser.server_url}/logs")
     browser.wait_for_text_to_equal("h1", t("page.logs", "fa"), timeout=15)
 

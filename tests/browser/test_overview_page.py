@@ -1,4 +1,5 @@
-"""The overview loads in both languages, right to left in Persian, with its charts and no console error."""
+"""The overview loads in both languages, right to left in Persian, with its charts and no console error
+(seen by a governor's office of Qom, the province it shows)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 from dashboard import ids
 from dashboard.app import create_app
 from dashboard.i18n import t
+from tests.accounts import make_user, start_signed_in
 from tests.browser.conftest import requested_hosts
 from tests.dashboard.store_fixture import AGENCY, build_store
 
@@ -19,7 +21,7 @@ pytestmark = pytest.mark.browser
 
 def test_overview_in_both_languages(browser: Any, tmp_path: Path) -> None:
     engine = build_store(tmp_path)
-    browser.start_server(create_app(engine=engine))
+    start_signed_in(browser, create_app(engine=engine), *make_user(engine, "governor", province="QM"))
     own_host = urlparse(browser.server_url).netloc
     for lang in ("fa", "en"):
         suffix = "&lang=en" if lang == "en" else ""

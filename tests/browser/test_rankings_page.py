@@ -12,6 +12,7 @@ from selenium.webdriver.support.wait import WebDriverWait
 from dashboard import ids
 from dashboard.app import create_app
 from dashboard.i18n import t
+from tests.accounts import make_user, start_signed_in
 from tests.dashboard.store_fixture import AGENCY, OTHER, build_store
 
 pytestmark = pytest.mark.browser
@@ -34,7 +35,7 @@ def _choose(browser: Any, select_id: str, label: str) -> None:
 
 def test_filter_then_click_a_row(browser: Any, tmp_path: Path) -> None:
     engine = build_store(tmp_path)
-    browser.start_server(create_app(engine=engine))
+    start_signed_in(browser, create_app(engine=engine), *make_user(engine, "analyst"))
     browser.driver.get(f"{browser.server_url}/rankings?lang=en&year=1394")
     browser.wait_for_text_to_equal("h1", t("page.rankings", "en"), timeout=15)
     wait = WebDriverWait(browser.driver, 15)
@@ -61,7 +62,7 @@ def test_filter_then_click_a_row(browser: Any, tmp_path: Path) -> None:
 
 def test_rankings_in_persian_is_right_to_left(browser: Any, tmp_path: Path) -> None:
     engine = build_store(tmp_path)
-    browser.start_server(create_app(engine=engine))
+    start_signed_in(browser, create_app(engine=engine), *make_user(engine, "governor", province="QM"))
     browser.driver.get(f"{browser.server_url}/rankings?province=QM&year=1394")
     browser.wait_for_text_to_equal("h1", t("page.rankings", "fa"), timeout=15)
     WebDriverWait(browser.driver, 15).until(lambda _: AGENCY in _codes(browser))

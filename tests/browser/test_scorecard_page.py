@@ -12,6 +12,7 @@ from selenium.webdriver.support.wait import WebDriverWait
 from dashboard import ids
 from dashboard.app import create_app
 from dashboard.i18n import t
+from tests.accounts import make_user, start_signed_in
 from tests.dashboard.store_fixture import AGENCY, build_store
 
 pytestmark = pytest.mark.browser
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.browser
 
 def test_scorecard_loads_and_downloads_excel(browser: Any, tmp_path: Path) -> None:
     engine = build_store(tmp_path)
-    browser.start_server(create_app(engine=engine))
+    start_signed_in(browser, create_app(engine=engine), *make_user(engine, "governor", province="QM"))
     browser.driver.get(f"{browser.server_url}/scorecard?lang=en&agency={AGENCY}&year=1394")
     browser.wait_for_text_to_equal(f"#{ids.SCORECARD_AGENCY_NAME}", "Kahak District Office", timeout=15)
     browser.wait_for_element(f"#{ids.SCORECARD_PATHS} .main-svg", timeout=15)

@@ -23,7 +23,9 @@ __all__ = ["AGENCY", "ROWS", "log_app", "run_background", "seed_services", "uplo
 
 def seed_services(engine: Engine, tmp_path: Path) -> Engine:
     """Kahak's self-report stored, so its services S001–S005 are known to log ingest."""
-    outcome = ingest_report_file(engine, write_filled_report(tmp_path / "report.xlsx"), actor="t", max_bytes=10**7)
+    outcome = ingest_report_file(
+        engine, write_filled_report(tmp_path / "report.xlsx"), actor="t", max_bytes=10**7, approved_by="t"
+    )
     assert outcome.status == "stored"
     return engine
 

@@ -31,7 +31,7 @@ def build_store(folder: Path) -> Engine:
         write_filled_report(folder / "gov-1394.xlsx", agency=OTHER, period="1394", form=WEAKER_FORM),
     ]
     for path in reports:
-        outcome = ingest_report_file(engine, path, actor="tester", max_bytes=10**7)
+        outcome = ingest_report_file(engine, path, actor="tester", max_bytes=10**7, approved_by="tester")
         assert outcome.status == "stored", (path.name, outcome)
     return engine
 

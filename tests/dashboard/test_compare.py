@@ -17,6 +17,7 @@ from dashboard.figures_compare import (
 from dashboard.views.choices import PICKER_LIMIT, matching_agencies
 from dashboard.views.compare import compare_search, parse_agencies
 from metrics import api
+from tests.dashboard.test_figures import plotly
 
 CATALOGUE = api.catalogue()
 PILLARS = pillars_of(CATALOGUE)
@@ -51,7 +52,7 @@ def test_picked_keeps_the_order_chosen_and_skips_unknown_codes() -> None:
 
 def test_pillar_figure_has_one_bar_series_per_agency_with_values_as_text() -> None:
     table = picked(_scores(), ["QM-GOV", "QM-EDU"])
-    figure = pillar_figure(table, PILLARS, "en")
+    figure = plotly(pillar_figure(table, PILLARS, "en"))
     assert [trace.name for trace in figure.data] == ["Qom Governorate", "Education, Qom"]
     first = figure.data[0]
     assert list(first.y) == [en for _, _, en in PILLARS]
@@ -61,7 +62,7 @@ def test_pillar_figure_has_one_bar_series_per_agency_with_values_as_text() -> No
 
 
 def test_pillar_figure_is_mirrored_and_persian_in_persian() -> None:
-    figure = pillar_figure(picked(_scores(), ["QM-GOV", "QM-QOM-KAH-BKH"]), PILLARS, "fa")
+    figure = plotly(pillar_figure(picked(_scores(), ["QM-GOV", "QM-QOM-KAH-BKH"]), PILLARS, "fa"))
     assert figure.layout.xaxis.range == (110, 0) and figure.layout.yaxis.side == "right"
     assert figure.data[0].name == "استانداری قم" and figure.data[0].y[0] == PILLARS[0][1]
     assert figure.data[0].text[0] == "۹۰٫۰"

@@ -63,6 +63,13 @@ def _indicators() -> pd.DataFrame:
     )
 
 
+def plotly(figure: dict[str, Any]) -> go.Figure:
+    """A figure the builders return as plain data, checked by plotly's validators (an unknown or
+    misspelt property fails here) and read back with attribute access."""
+    assert set(figure) == {"data", "layout"}
+    return go.Figure(figure)
+
+
 def text_of(component: Any) -> str:
     """Every string a component tree shows (children and props such as ``href``), joined by spaces."""
     if isinstance(component, str | int | float):
@@ -71,6 +78,8 @@ def text_of(component: Any) -> str:
         return " ".join(text_of(c) for c in component)
     if isinstance(component, go.Figure):
         return _texts(component)
+    if isinstance(component, dict) and set(component) == {"data", "layout"}:
+        return _texts(plotly(component))
     if hasattr(component, "to_plotly_json"):
         props = component.to_plotly_json()["props"]
         return " ".join(text_of(v) for k, v in props.items() if k not in ("id", "className", "style"))
@@ -91,8 +100,8 @@ def test_status_labels_carry_symbol_and_word() -> None:
 
 
 def test_distribution_is_mirrored_in_persian_with_persian_ticks() -> None:
-    fa = figures.index_distribution_figure(_scores(), "fa")
-    en = figures.index_distribution_figure(_scores(), "en")
+    fa = plotly(figures.index_distribution_figure(_scores(), "fa"))
+    en = plotly(figures.index_distribution_figure(_scores(), "en"))
     bars = [trace for trace in fa.data if trace.type == "bar"]
     assert sum(bars[0].y) == 2  # the unscored agency is left out
     assert list(fa.layout.xaxis2.range) == [100, 0] and fa.layout.yaxis2.side == "right"
@@ -106,7 +115,7 @@ def test_pillar_progress_has_a_bar_per_pillar_against_the_target() -> None:
     assert progress.set_index("pillar").loc["files", "mean_score"] == 60.0
     assert progress.set_index("pillar").loc["files", "on_path_pct"] == 50.0  # ahead + off track
     assert progress.set_index("pillar").loc["people", "on_path_pct"] == 100.0  # the not-scored one left out
-    fig = figures.pillar_progress_figure(progress, figures.pillar_names(PILLARS, "fa"), "fa")
+    fig = plotly(figures.pillar_progress_figure(progress, figures.pillar_names(PILLARS, "fa"), "fa"))
     target, mean = fig.data
     assert list(mean.y) == ["پرونده الکترونیک", "آموزش نمایندگان"] and list(target.x) == [100, 100]
     assert list(mean.text) == ["۶۰٫۰", "۶۳٫۵"]
@@ -129,9 +138,9 @@ def test_maturity_mix_in_stage_order() -> None:
             "stage_en": ["transactional", "web presence", "transactional", None],
         }
     )
-    fig = figures.maturity_mix_figure(stages, "en")
+    fig = plotly(figures.maturity_mix_figure(stages, "en"))
     assert list(fig.data[0].x) == ["web presence", "transactional"] and list(fig.data[0].y) == [1, 2]
-    assert figures.maturity_mix_figure(stages.iloc[3:], "en").layout.annotations[0].text == "No data to show."
+    assert plotly(figures.maturity_mix_figure(stages.iloc[3:], "en")).layout.annotations[0].text == "No data to show."
 
 
 def test_agency_lists_link_to_the_scorecard() -> None:
@@ -153,12 +162,14 @@ def test_completeness_counts_reported_late_and_missing() -> None:
 
 def test_pillar_comparison_draws_the_agency_beside_the_province_median() -> None:
     scores = _scores()
-    fig = figures.pillar_comparison_figure(scores.loc["QM-B"], scores, figures.pillar_names(PILLARS, "en"), "en")
+    fig = plotly(
+        figures.pillar_comparison_figure(scores.loc["QM-B"], scores, figures.pillar_names(PILLARS, "en"), "en")
+    )
     agency, median = fig.data
     assert (agency.name, median.name) == ("This agency", "Province median")
     assert list(agency.y) == ["Electronic files", "People"]
     assert list(agency.x) == [30.0, 52.0] and list(median.x) == [60.0, 63.5]
-    fa = figures.pillar_comparison_figure(scores.loc["QM-B"], scores, figures.pillar_names(PILLARS, "fa"), "fa")
+    fa = plotly(figures.pillar_comparison_figure(scores.loc["QM-B"], scores, figures.pillar_names(PILLARS, "fa"), "fa"))
     assert fa.layout.yaxis.side == "right" and fa.layout.xaxis.range[0] > fa.layout.xaxis.range[1]
 
 
@@ -171,7 +182,7 @@ def test_indicator_paths_show_values_path_and_projection_per_indicator() -> None
             "value": [20.0, 40.0, 60.0, 30.0, None, 75.0],
         }
     )
-    fig = figures.indicator_paths_figure(trajectory, indicators, "fa", first_year=1390, target_year=1394)
+    fig = plotly(figures.indicator_paths_figure(trajectory, indicators, "fa", first_year=1390, target_year=1394))
     names = {trace.name for trace in fig.data}
     assert names == {"گزارش‌شده", "مسیر تا هدف", "پیش‌بینی با سرعت کنونی"}
     reported = [t for t in fig.data if t.name == "گزارش‌شده"]

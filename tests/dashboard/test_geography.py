@@ -20,6 +20,7 @@ from dashboard.figures_geo import (
 )
 from dashboard.views.choices import ALL
 from dashboard.views.geography import geography_search, layout, trim_agency_leaves
+from tests.dashboard.test_figures import plotly
 from tests.dashboard.whatif_store import FILES_STRONG, PROCESSES_STRONG, YEAR, build_two_agency_store
 
 
@@ -82,7 +83,7 @@ def test_root_above_every_province_when_asked() -> None:
 
 def test_figure_is_a_treemap_with_the_score_in_each_label_and_grey_for_unscored() -> None:
     nodes = geography_nodes(_scores(), "fa")
-    figure = geography_figure(nodes, "fa")
+    figure = plotly(geography_figure(nodes, "fa"))
     treemap = figure.data[0]
     assert treemap.type == "treemap" and treemap.branchvalues == "total"
     labels = dict(zip(treemap.ids, treemap.labels, strict=True))
@@ -123,7 +124,7 @@ def test_page_from_a_real_store_shows_the_reported_agencies_scored(store: Engine
     with app.server.test_request_context("/geography"):
         page = layout("en", province="QM", year="nonsense")
     graph = next(c for c in _walk(page) if type(c).__name__ == "Graph")
-    treemap = graph.figure.data[0]
+    treemap = plotly(graph.figure).data[0]
     texts = dict(zip(treemap.ids, (c[0] for c in treemap.customdata), strict=True))
     assert texts[f"agency:{FILES_STRONG}"].startswith("Index: ")
     assert texts[f"agency:{PROCESSES_STRONG}"].startswith("Index: ")

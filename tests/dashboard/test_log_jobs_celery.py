@@ -23,6 +23,7 @@ from store import engine as engine_module
 from store.engine import create_store_engine, upgrade_store
 from store.models import IngestJob
 from store.settings import get_settings
+from tests.accounts import client_as
 from tests.conftest import REDIS_URL, require_redis
 from tests.dashboard.log_helpers import ROWS, log_app, run_background, seed_services, upload, write_log
 
@@ -99,7 +100,7 @@ def test_the_manager_follows_the_setting(celery_env: dict[str, str]) -> None:
 
 def test_a_log_is_ingested_by_a_celery_worker(store: Engine, tmp_path: Path, celery_worker: Path) -> None:
     app = log_app(store, tmp_path, own_folders=False)  # the worker finds uploads through the shared settings
-    client = app.server.test_client()
+    client = client_as(app, "admin")
     token = upload(client, write_log(tmp_path / "kahak-celery.csv", ROWS), source="portal").get_json()["token"]
 
     try:

@@ -19,6 +19,7 @@ from dashboard.views.logs import job_rows, jobs_table, layout, outcome_view, rec
 from metrics import api
 from store.engine import create_store_engine, upgrade_store
 from store.models import IngestJob
+from tests.accounts import client_as
 from tests.dashboard.log_helpers import AGENCY, ROWS, log_app, run_background, seed_services, upload, write_log
 
 
@@ -38,7 +39,7 @@ def _files(folder: Path) -> list[str]:
 def test_a_file_over_the_limit_is_refused_with_413_in_both_languages(store: Engine, tmp_path: Path) -> None:
     log = write_log(tmp_path / "big.csv", ROWS * 40)
     app = log_app(store, tmp_path, max_bytes=log.stat().st_size // 2)
-    answer = upload(app.server.test_client(), log)
+    answer = upload(client_as(app, "admin"), log)
     assert answer.status_code == 413
     body = answer.get_json()
     assert "larger than" in body["message_en"] and "مگابایت" in body["message_fa"]
@@ -47,7 +48,7 @@ def test_a_file_over_the_limit_is_refused_with_413_in_both_languages(store: Engi
 
 def test_a_request_announcing_more_than_the_limit_is_refused_before_reading(store: Engine, tmp_path: Path) -> None:
     app = log_app(store, tmp_path, max_bytes=1000)
-    answer = app.server.test_client().post(
+    answer = client_as(app, "admin").post(
         "/uploads/logs",
         data=b"x" * 10,
         content_type="multipart/form-data; boundary=x",
@@ -59,14 +60,14 @@ def test_a_request_announcing_more_than_the_limit_is_refused_before_reading(stor
 def test_the_senders_name_is_never_a_path(store: Engine, tmp_path: Path) -> None:
     app = log_app(store, tmp_path)
     uploads = tmp_path / "web" / "uploads"
-    answer = upload(app.server.test_client(), write_log(tmp_path / "jan.csv", ROWS), name="../../escape.csv")
+    answer = upload(client_as(app, "admin"), write_log(tmp_path / "jan.csv", ROWS), name="../../escape.csv")
     assert answer.status_code == 201
     token = answer.get_json()["token"]
     assert answer.get_json()["file_name"] == "escape.csv"  # kept as display text only
     assert _files(uploads) == sorted([f"{token}.csv", f"{token}.json"])
     assert not (tmp_path / "escape.csv").exists() and not (tmp_path / "web" / "escape.csv").exists()
 
-    refused = upload(app.server.test_client(), write_log(tmp_path / "feb.csv", ROWS), name="../../etc/passwd")
+    refused = upload(client_as(app, "admin"), write_log(tmp_path / "feb.csv", ROWS), name="../../etc/passwd")
     assert refused.status_code == 415  # not a kind of file ingest reads: nothing is stored
     assert "passwd" in refused.get_json()["message_en"]
     assert _files(uploads) == sorted([f"{token}.csv", f"{token}.json"])
@@ -74,14 +75,14 @@ def test_the_senders_name_is_never_a_path(store: Engine, tmp_path: Path) -> None
 
 def test_a_form_without_a_file_is_a_400(store: Engine, tmp_path: Path) -> None:
     app = log_app(store, tmp_path)
-    answer = app.server.test_client().post("/uploads/logs", data={"source": "x"}, content_type="multipart/form-data")
+    answer = client_as(app, "admin").post("/uploads/logs", data={"source": "x"}, content_type="multipart/form-data")
     assert answer.status_code == 400
     assert answer.get_json()["error"] == "logs.no_file"
 
 
 def test_an_uploaded_log_is_ingested_once_as_a_web_job(store: Engine, tmp_path: Path) -> None:
     app = log_app(store, tmp_path)
-    answer = upload(app.server.test_client(), write_log(tmp_path / "kahak-1393.csv", ROWS), source="portal")
+    answer = upload(client_as(app, "admin"), write_log(tmp_path / "kahak-1393.csv", ROWS), source="portal")
     token = answer.get_json()["token"]
     places = JobPlaces(uploads=tmp_path / "web" / "uploads", rejects=tmp_path / "web" / "rejects")
     seen: list[float] = []
@@ -94,7 +95,8 @@ def test_an_uploaded_log_is_ingested_once_as_a_web_job(store: Engine, tmp_path: 
     assert seen and seen[-1] == 1.0
     with store.connect() as connection:
         job = connection.execute(select(IngestJob)).one()
-    assert (job.file_name, job.trigger, job.started_by, job.status) == ("kahak-1393.csv", "web", "web", "done")
+    assert (job.file_name, job.trigger, job.status) == ("kahak-1393.csv", "web", "done")
+    assert job.started_by.startswith("admin-")  # the signed-in administrator who uploaded it
     assert _files(places.uploads) == []  # processed uploads do not pile up
     assert run_uploaded_log(store, token, places=places) == {"status": "missing"}  # a token works once
 
@@ -102,7 +104,7 @@ def test_an_uploaded_log_is_ingested_once_as_a_web_job(store: Engine, tmp_path: 
 def test_the_background_callback_runs_the_job_in_another_process(store: Engine, tmp_path: Path) -> None:
     """The page's path with the default DiskCache backend: Dash starts a process, the page polls it."""
     app = log_app(store, tmp_path)
-    client = app.server.test_client()
+    client = client_as(app, "admin")
     token = upload(client, write_log(tmp_path / "kahak.csv", ROWS)).get_json()["token"]
 
     summary, progress = run_background(client, token, lang="en")
@@ -116,7 +118,7 @@ def test_the_background_callback_runs_the_job_in_another_process(store: Engine, 
 
 def test_a_refused_file_offers_its_rejects_and_only_from_the_rejects_folder(store: Engine, tmp_path: Path) -> None:
     app = log_app(store, tmp_path)
-    client = app.server.test_client()
+    client = client_as(app, "admin")
     bad = [*ROWS, ["2014-08-05T10:00:00", "NO-SUCH-AGENCY", "S001", "online", "completed", "10", "T9"]]
     token = upload(client, write_log(tmp_path / "bad.csv", bad)).get_json()["token"]
     places = JobPlaces(uploads=tmp_path / "web" / "uploads", rejects=tmp_path / "web" / "rejects")
@@ -155,7 +157,7 @@ def test_a_refused_file_offers_its_rejects_and_only_from_the_rejects_folder(stor
 
 def test_the_job_list_reads_newest_first_with_links_only_to_servable_rejects(store: Engine, tmp_path: Path) -> None:
     app = log_app(store, tmp_path)
-    client = app.server.test_client()
+    client = client_as(app, "admin")
     places = JobPlaces(uploads=tmp_path / "web" / "uploads", rejects=tmp_path / "web" / "rejects")
     good = upload(client, write_log(tmp_path / "good.csv", ROWS)).get_json()["token"]
     run_uploaded_log(store, good, places=places)
@@ -172,7 +174,8 @@ def test_the_job_list_reads_newest_first_with_links_only_to_servable_rejects(sto
     assert rows[0]["when"].startswith("۱۴")  # a Jalali date in Persian digits
     assert rows[0]["read"] == "۶"
     english = job_rows(jobs, "en", rejects_folder=places.rejects)
-    assert english[0]["who"] == "web (web)" and english[0]["read"] == "6"
+    assert english[0]["who"].startswith("admin-") and english[0]["who"].endswith("(web)")
+    assert english[0]["read"] == "6"
     assert "bad.csv" in str(jobs_table(english, "en"))
     with app.server.test_request_context("/logs"):
         assert "good.csv" in str(recent_jobs_view("en"))
@@ -210,7 +213,7 @@ def test_the_outcome_reads_in_the_pages_language(store: Engine, tmp_path: Path) 
 
 def test_the_page_renders_with_the_form_the_script_needs(store: Engine, tmp_path: Path) -> None:
     app = log_app(store, tmp_path, max_bytes=5 * 1024 * 1024)
-    page = app.server.test_client()
+    page = client_as(app, "admin")
     assert page.get("/logs?lang=en").status_code == 200
 
     with app.server.test_request_context("/logs"):
@@ -241,7 +244,7 @@ def _find(node: object, component_id: str) -> dict[str, object]:
 
 def test_uploads_whose_job_never_started_are_swept_after_a_day(store: Engine, tmp_path: Path) -> None:
     app = log_app(store, tmp_path)
-    client = app.server.test_client()
+    client = client_as(app, "admin")
     uploads = tmp_path / "web" / "uploads"
     stale = upload(client, write_log(tmp_path / "old.csv", ROWS)).get_json()["token"]
     claimed = upload(client, write_log(tmp_path / "busy.csv", ROWS)).get_json()["token"]

@@ -48,6 +48,7 @@ SUBMISSIONS = pd.DataFrame(
         "year": [1392, 1393, 1393],
         "period_kind": ["year", "year", "year"],
         "status": ["submitted", "submitted", "submitted"],
+        "review_status": ["approved", "approved", "approved"],
         "file_name": ["a.xlsx", "b.xlsx", "c.xlsx"],
         "submitted_by": ["x", "x", "y"],
         "submitted_at": [
@@ -83,6 +84,14 @@ def test_province_filter_and_summary() -> None:
         {"year": 1393, "reported": 2, "total": 2},
     ]
     assert len(matrix_rows(AGENCIES, SUBMISSIONS, PERIODS, lang="en", province=ALL)) == 3
+
+
+def test_matrix_marks_submissions_waiting_for_review_and_returned_ones() -> None:
+    waiting = SUBMISSIONS.assign(review_status=["approved", "pending", "returned"])
+    rows = {r["agency_code"]: r for r in matrix_rows(AGENCIES, waiting, PERIODS, lang="en", province="QM")}
+    assert (rows["QM-GOV"]["s1392"], rows["QM-GOV"]["s1393"]) == ("reported", "pending")
+    assert rows["QM-QOM-KAH-BKH"]["s1393"] == "returned" and rows["QM-QOM-KAH-BKH"]["y1393"] == "↩ returned"
+    assert matrix_rows(AGENCIES, waiting, PERIODS, lang="fa", province="QM")[0]["y1393"] == "⌛ در انتظار بررسی"
 
 
 def test_matrix_with_no_submissions_is_all_missing() -> None:

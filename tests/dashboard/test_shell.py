@@ -12,6 +12,7 @@ from dashboard import ids
 from dashboard.app import create_app
 from dashboard.layout import NAV_PAGES, shell_texts
 from store.engine import create_store_engine, upgrade_store
+from tests.accounts import client_as
 
 ASSETS = Path(__file__).resolve().parents[2] / "dashboard" / "assets"
 
@@ -48,6 +49,9 @@ def test_shell_texts_in_english_keep_the_language_in_every_link() -> None:
         "Compare",  # compare/geography/what-if
         "Geography",  # compare/geography/what-if
         "Methodology",
+        "Review",  # accounts
+        "Audit log",  # accounts
+        "Users and deadlines",  # accounts
     ]
 
 
@@ -61,14 +65,14 @@ def test_every_nav_page_is_registered(app_engine: Engine) -> None:
 
 @pytest.mark.parametrize(("query", "lang", "direction"), [("", "fa", "rtl"), ("?lang=en", "en", "ltr")])
 def test_first_html_carries_language_and_direction(app_engine: Engine, query: str, lang: str, direction: str) -> None:
-    client = create_app(engine=app_engine).server.test_client()
+    client = client_as(create_app(engine=app_engine), "analyst")
     page = client.get(f"/methodology{query}").get_data(as_text=True)
     assert f'<html lang="{lang}" dir="{direction}">' in page
 
 
 def test_nothing_is_fetched_from_another_host(app_engine: Engine) -> None:
     app = create_app(engine=app_engine)
-    page = app.server.test_client().get("/").get_data(as_text=True)
+    page = client_as(app, "analyst").get("/").get_data(as_text=True)
     assert app.config.serve_locally
     assert not app.config.external_stylesheets and not app.config.external_scripts
     assert re.findall(r"""(?:src|href)=["'](?:https?:)?//""", page) == []

@@ -17,7 +17,11 @@ from dashboard.views.choices import PICKER_LIMIT
 from dashboard.views.upload import check_upload, layout, picker_options, problem_rows, template_download
 from ingest.submissions import ingest_report_bytes
 from metrics.data import submissions_frame
+from store.accounts import Principal
 from tests.workbooks import AGENCY, AGENCY_NAME, TYPED_FORM, form_cell, write_filled_report
+
+DIRECTOR = Principal(user_id=1, name="kahak-it", display_name="Kahak IT", role="it_director", agency_code=AGENCY)
+OTHER_DIRECTOR = Principal(user_id=2, name="gov-it", display_name="Gov IT", role="it_director", agency_code="QM-GOV")
 
 
 @pytest.fixture
@@ -63,25 +67,41 @@ def test_problem_rows_locate_each_problem_in_the_pages_language(engine: Engine, 
 
 def test_dry_run_then_store(app: Dash, engine: Engine, tmp_path: Path) -> None:
     contents = _contents(write_filled_report(tmp_path / "kahak.xlsx", period="1393"))
-    view, can_confirm = check_upload(contents, "kahak.xlsx", "en", dry_run=True)
+    view, can_confirm = check_upload(contents, "kahak.xlsx", "en", dry_run=True, uploader=DIRECTOR)
     assert can_confirm and "no problems" in _text(view)
     assert submissions_frame(engine).empty
 
-    view, can_confirm = check_upload(contents, "kahak.xlsx", "en", dry_run=False)
+    view, can_confirm = check_upload(contents, "kahak.xlsx", "en", dry_run=False, uploader=DIRECTOR)
     assert not can_confirm and "stored as no. 1" in _text(view)
     assert submissions_frame(engine)["agency_code"].tolist() == [AGENCY]
 
-    view, _ = check_upload(contents, "kahak.xlsx", "fa", dry_run=True)
+    view, _ = check_upload(contents, "kahak.xlsx", "fa", dry_run=True, uploader=DIRECTOR)
     assert "پیش‌تر" in _text(view)  # duplicate, said in Persian
 
 
 def test_broken_or_unreadable_uploads_store_nothing(app: Dash, engine: Engine, tmp_path: Path) -> None:
     broken = _contents(write_filled_report(tmp_path / "b.xlsx", form={**TYPED_FORM, "files_total": "بیست"}))
-    view, can_confirm = check_upload(broken, "b.xlsx", "fa", dry_run=False)
+    view, can_confirm = check_upload(broken, "b.xlsx", "fa", dry_run=False, uploader=DIRECTOR)
     assert not can_confirm and form_cell("files_total") in _text(view)
-    view, can_confirm = check_upload("not a data url", "x.xlsx", "en", dry_run=True)
+    view, can_confirm = check_upload("not a data url", "x.xlsx", "en", dry_run=True, uploader=DIRECTOR)
     assert not can_confirm and "could not be read" in _text(view)
     assert submissions_frame(engine).empty
+
+
+def test_a_workbook_for_another_agency_is_refused_at_its_agency_cell(app: Dash, engine: Engine, tmp_path: Path) -> None:
+    contents = _contents(write_filled_report(tmp_path / "kahak.xlsx", period="1393"))
+    for dry_run in (True, False):
+        view, can_confirm = check_upload(contents, "kahak.xlsx", "en", dry_run=dry_run, uploader=OTHER_DIRECTOR)
+        assert not can_confirm
+        assert form_cell("agency_code") in _text(view) and "only for your own" in _text(view)
+    assert submissions_frame(engine).empty
+
+
+def test_the_upload_is_recorded_under_the_signed_in_user(app: Dash, engine: Engine, tmp_path: Path) -> None:
+    contents = _contents(write_filled_report(tmp_path / "kahak.xlsx", period="1393"))
+    check_upload(contents, "kahak.xlsx", "en", dry_run=False, uploader=DIRECTOR)
+    stored = submissions_frame(engine)
+    assert stored["submitted_by"].tolist() == ["kahak-it"]
 
 
 def test_template_download_is_the_agencys_workbook(app: Dash) -> None:

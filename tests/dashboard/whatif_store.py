@@ -31,6 +31,6 @@ def build_two_agency_store(folder: Path) -> Engine:
         path = write_filled_report(
             folder / f"{agency}-{YEAR}.xlsx", agency=agency, period=str(YEAR), form={**TYPED_FORM, **overrides}
         )
-        outcome = ingest_report_file(engine, path, actor="tester", max_bytes=10**7)
+        outcome = ingest_report_file(engine, path, actor="tester", max_bytes=10**7, approved_by="tester")
         assert outcome.status == "stored", outcome
     return engine
