@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import argparse
 
-from bench import dashboard_callbacks, ingest_demo, ingest_logs, score_nation
+from bench import dashboard_callbacks, ingest_demo, ingest_logs, score_nation, xlsx_validation
 
 BENCHMARKS = {
     "ingest-demo": ingest_demo.run,
     "score-nation": score_nation.run,
     "dashboard-callbacks": dashboard_callbacks.run,
     "ingest-logs": ingest_logs.run,
+    # --- xlsx validation vs frictionless (skips without the bench extra) ---
+    "xlsx-validation": xlsx_validation.run,
 }
+
+# --- reliability ---
+from bench import reliability  # noqa: E402  (a block of its own: the import line above stays the others')
+
+BENCHMARKS["reliability"] = reliability.run
+# --- end reliability ---
 
 
 def main() -> None:

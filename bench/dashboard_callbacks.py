@@ -5,7 +5,8 @@ with the URL's state (Dash pages render a page by calling it), or the registered
 function (looked up in ``app.callback_map``), inside the app's context, then the JSON encoding Dash
 applies to the answer (``plotly.io.json.to_json_plotly``). The median over repeats after a first call
 is the *warm* time: a running server keeps ``metrics.api``'s per-data-version cache. The first call
-(cold for that cache key) is printed beside it.
+(cold for that cache key) is printed beside it, and so is the part of the warm median that is Dash's
+JSON encoding alone (what an answer of that size costs whatever builds it).
 
 Floor: one SQL query straight from the store reading the rows the callback shows (the agencies and
 their reported values for the year; one block of agencies for the grid; one agency over the years for
@@ -86,6 +87,8 @@ class Measured:
     floor_ms: float | None
     response_bytes: int
     problem: str | None
+    json_ms: float = 0.0
+    """Of the warm median, Dash's JSON encoding of the answer alone (what any answer of that size costs)."""
 
     @property
     def ratio(self) -> float | None:
@@ -102,7 +105,7 @@ def demo_store(folder: Path) -> Engine:
     for report in demo_reports(load_demo_spec(), provinces={"QM"}):
         path = folder / report.file_name
         report.builder().save(path)
-        outcome = ingest_report_file(engine, path, actor="bench", max_bytes=MAX_FILE_BYTES)
+        outcome = ingest_report_file(engine, path, actor="bench", max_bytes=MAX_FILE_BYTES, approved_by="bench")
         if outcome.status != "stored":
             raise RuntimeError(f"{path.name}: {outcome.status} {outcome.problems[:2]}")
     return engine
@@ -291,11 +294,13 @@ def cases(app: Dash, sample: dict[str, Any]) -> list[Case]:
 # --- measuring ---------------------------------------------------------------------------------------------
 
 
-def _ours(case: Case, i: int) -> tuple[float, int, Any]:
+def _ours(case: Case, i: int) -> tuple[float, int, Any, float]:
     started = time.perf_counter()
     answer = case.call(i)
+    encoding = time.perf_counter()
     body = to_json_plotly(answer)
-    return 1000 * (time.perf_counter() - started), len(body.encode()), answer
+    done = time.perf_counter()
+    return 1000 * (done - started), len(body.encode()), answer, 1000 * (done - encoding)
 
 
 def _floor(engine: Engine, case: Case, i: int) -> float:
@@ -307,17 +312,18 @@ def _floor(engine: Engine, case: Case, i: int) -> float:
 
 
 def measure(engine: Engine, case: Case, *, repeats: int) -> Measured:
-    first_ms, size, answer = _ours(case, 0)
-    ours, floors = [], []
+    first_ms, size, answer, _json = _ours(case, 0)
+    ours, floors, encodings = [], [], []
     for i in range(1, repeats + 1):
         if case.floor_sql is not None:
             floors.append(_floor(engine, case, i))
-        elapsed, size_i, answer_i = _ours(case, i)
+        elapsed, size_i, answer_i, json_ms = _ours(case, i)
         ours.append(elapsed)
+        encodings.append(json_ms)
         size, answer = max(size, size_i), answer_i
     problem = case.check(answer) if case.check else None
     floor = statistics.median(floors) if floors else None
-    return Measured(case, first_ms, statistics.median(ours), floor, size, problem)
+    return Measured(case, first_ms, statistics.median(ours), floor, size, problem, statistics.median(encodings))
 
 
 def _line(store: str, m: Measured, *, size_target: bool) -> tuple[str, bool]:
@@ -330,7 +336,8 @@ def _line(store: str, m: Measured, *, size_target: bool) -> tuple[str, bool]:
     problem = f" | {m.problem}" if m.problem else ""
     line = (
         f"dashboard-callbacks [{store}] {m.case.page}: {m.case.name} | warm median {m.median_ms:.1f} ms"
-        f" (first {m.first_ms:.0f} ms) | {floor}{ratio} | {size}{problem} {'OK' if ok else 'MISSED'}"
+        f" (first {m.first_ms:.0f} ms; JSON alone {m.json_ms:.1f} ms) | {floor}{ratio} | {size}{problem}"
+        f" {'OK' if ok else 'MISSED'}"
     )
     return line, ok
 

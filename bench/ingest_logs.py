@@ -1,5 +1,5 @@
 """`egov ingest logs` on a generated 10-million-row export (1 million with --quick) against DuckDB's
-bare ``read_csv`` + ``GROUP BY`` of the same file, measured in the same run.
+bare ``read_csv`` + ``GROUP BY`` of the same file, measured in the same run, alternating, best of three.
 
 Targets: our ingest ≤ 1.5× the bare DuckDB time; peak RSS ≤ 1 GiB on 10M rows and no more than the
 1M-row run's peak + 20% (memory must not grow with the file). Each size runs in its own process so
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -23,6 +24,7 @@ import pandas as pd
 TARGET_RATIO = 1.5
 TARGET_RSS_BYTES = 1024**3
 CHUNK_ROWS = 1_000_000
+ROUNDS = 3
 
 
 def _prepare_store(folder: Path) -> tuple[str, list[tuple[str, str]]]:
@@ -85,8 +87,16 @@ def write_log(path: Path, rows: int, pairs: list[tuple[str, str]], *, seed: int 
 
 
 def _child(url: str, path: str, mode: str) -> None:
-    """One measurement in this process; prints seconds and peak RSS as JSON."""
-    started = time.perf_counter()
+    """One measurement in this process; prints wall and CPU seconds, import seconds and peak RSS as JSON.
+
+    Both sides import their libraries before the clock starts (DuckDB for the floor; the ingest
+    module, SQLAlchemy, pandas and DuckDB for ours), and ours opens its store engine inside the clock."""
+    imported = time.perf_counter()
+    if mode != "duckdb":
+        from ingest.service_logs import ingest_log_file
+        from store.engine import create_store_engine
+    imported = time.perf_counter() - imported
+    started, cpu = time.perf_counter(), time.process_time()
     if mode == "duckdb":
         con = duckdb.connect(config={"threads": 2, "memory_limit": "512MB"})
         con.execute(
@@ -94,49 +104,79 @@ def _child(url: str, path: str, mode: str) -> None:
             f"FROM read_csv('{path}', header = true) GROUP BY ALL"
         ).fetchall()
     else:
-        from ingest.service_logs import ingest_log_file
-        from store.engine import create_store_engine
-
         engine = create_store_engine(url)
         outcome = ingest_log_file(engine, Path(path), rejects_dir=Path(path).parent / "rejects", actor="bench")
         if outcome.status != "done":
             raise SystemExit(f"ingest {outcome.status}: {outcome.message_en}")
-    seconds = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-    print(json.dumps({"seconds": seconds, "peak_rss": peak}))
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    print(json.dumps({"seconds": seconds, "cpu": cpu, "imports": imported, "peak_rss": peak_rss()}))
+
+
+def peak_rss() -> int:
+    """This process's own peak RSS in bytes. Linux keeps ``ru_maxrss`` across ``exec``, so a child started
+    by a parent that had just written a big file reported the parent's peak; ``VmHWM`` belongs to the
+    process image that runs now."""
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
 
 
 def _measure(url: str, path: Path, mode: str) -> dict[str, float]:
     out = subprocess.run(
         [sys.executable, "-m", "bench.ingest_logs", url, str(path), mode], check=True, capture_output=True, text=True
     )
-    return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+    result: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
+def _best(runs: list[dict[str, float]]) -> dict[str, float]:
+    """The fastest run's time, and the highest peak RSS of all runs (memory is not a lucky draw)."""
+    best = min(runs, key=lambda r: r["seconds"])
+    return {**best, "cpu": min(r["cpu"] for r in runs), "peak_rss": max(r["peak_rss"] for r in runs)}
 
 
 def run(*, quick: bool = False) -> bool:
+    """Each size: floor and ours alternate ``ROUNDS`` times on the same file (best time of each: the machine
+    is shared); ours ingests into a fresh copy of the store every time, so nothing is a re-import."""
     sizes = (200_000, 1_000_000) if quick else (1_000_000, 10_000_000)
     with tempfile.TemporaryDirectory(prefix="egov-bench-logs-") as tmp:
         folder = Path(tmp)
         url, pairs = _prepare_store(folder)
+        store = Path(url.removeprefix("sqlite:///"))
         results = {}
         for rows in sizes:
             path = folder / f"log_{rows}.csv"
             write_log(path, rows, pairs)
-            bare = _measure(url, path, "duckdb")
-            ours = _measure(url, path, "egov")
-            results[rows] = (bare, ours)
+            bare_runs, our_runs = [], []
+            for _ in range(ROUNDS):
+                bare_runs.append(_measure(url, path, "duckdb"))
+                fresh = folder / "fresh.sqlite3"
+                shutil.copy(store, fresh)
+                our_runs.append(_measure(f"sqlite:///{fresh}", path, "egov"))
+            results[rows] = (_best(bare_runs), _best(our_runs))
             path.unlink()
     small, large = sizes
     bare, ours = results[large]
     ratio = ours["seconds"] / bare["seconds"]
-    rss_ok = ours["peak_rss"] <= TARGET_RSS_BYTES and ours["peak_rss"] <= results[small][1]["peak_rss"] * 1.2
+    growth = ours["peak_rss"] / results[small][1]["peak_rss"]
+    rss_ok = ours["peak_rss"] <= TARGET_RSS_BYTES and growth <= 1.2
     ok = ratio <= TARGET_RATIO and rss_ok
     print(
-        f"ingest-logs: {large:,} rows | DuckDB read_csv+GROUP BY {bare['seconds']:.2f} s | egov ingest logs "
-        f"{ours['seconds']:.2f} s ({large / ours['seconds']:,.0f} rows/s) | ratio {ratio:.2f}× (target ≤ {TARGET_RATIO}×) "
-        f"| peak RSS {ours['peak_rss'] / 2**20:.0f} MiB ({small:,} rows: {results[small][1]['peak_rss'] / 2**20:.0f} MiB; "
-        f"target ≤ 1024 MiB and ≤ +20%) {'OK' if ok else 'MISSED'}"
+        f"ingest-logs: {large:,} rows, best of {ROUNDS} | DuckDB read_csv+GROUP BY {bare['seconds']:.2f} s "
+        f"(CPU {bare['cpu']:.2f} s) | egov ingest logs {ours['seconds']:.2f} s (CPU {ours['cpu']:.2f} s; "
+        f"{large / ours['seconds']:,.0f} rows/s; imports {ours['imports']:.2f} s outside the clock) | "
+        f"ratio {ratio:.2f}× (CPU {ours['cpu'] / bare['cpu']:.2f}×; target ≤ {TARGET_RATIO}×) "
+        f"{'OK' if ratio <= TARGET_RATIO else 'MISSED'} | peak RSS {ours['peak_rss'] / 2**20:.0f} MiB "
+        f"({small:,} rows: {results[small][1]['peak_rss'] / 2**20:.0f} MiB, ×{growth:.2f}; target ≤ 1024 MiB "
+        f"and ≤ ×1.2) {'OK' if rss_ok else 'MISSED'}"
     )
+    for rows, (b, o) in results.items():
+        print(
+            f"  {rows:>10,} rows: floor {b['seconds']:.2f} s, ours {o['seconds']:.2f} s, peak RSS {o['peak_rss'] / 2**20:.0f} MiB"
+        )
     return ok
 
 

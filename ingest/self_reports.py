@@ -5,10 +5,10 @@ Every problem in a file is collected and returned at once; a file with any probl
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import io
 import json
-import re
 import zipfile
 import zlib
 from collections import Counter
@@ -130,8 +130,13 @@ READ_SHEETS = (layout.FORM_SHEET, layout.SERVICES_SHEET, layout.META_SHEET)
 def check_container(data: bytes, *, file: str, max_bytes: int) -> Problem | None:
     """Refuse what is not a plain, undamaged .xlsx before any parser sees it (cheap, bounded).
 
-    One pass over the archive: size, macros, unpacked size, and the CRC of every part the reader
-    will not parse itself (calamine verifies the sheets it reads); damage anywhere is a damaged file.
+    No size the archive declares is trusted: the declared sizes are summed against
+    ``MAX_UNCOMPRESSED_BYTES`` first (an honest zip bomb stops there, unread), then every part is
+    inflated once, in 64 kB pieces and at most one byte past its declared size, and must come out
+    exactly that size with its CRC (a directory that understates a part, aimed at the parser, which
+    reads a part's stream to its end, is caught after that byte). So the pass inflates at most
+    ``MAX_UNCOMPRESSED_BYTES`` in all, whatever the file claims, and calamine only ever reads parts
+    whose real size is known. Macros (a VBA project, a macro-enabled content type) are refused too.
     """
     if len(data) > max_bytes:
         return too_large_problem(file=file, size_bytes=len(data), max_bytes=max_bytes)
@@ -143,17 +148,18 @@ def check_container(data: bytes, *, file: str, max_bytes: int) -> Problem | None
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
             names = {info.filename for info in infos}
-            if "xl/vbaProject.bin" in names:
+            if any("vbaproject" in name.lower() for name in names):
                 return make_problem("macros", file=file)
             if "xl/workbook.xml" not in names:
                 return make_problem("not_xlsx", file=file)
-            if sum(info.file_size for info in infos) > MAX_UNCOMPRESSED_BYTES:
-                unpacked = sum(info.file_size for info in infos)
+            unpacked = sum(info.file_size for info in infos)
+            if unpacked > MAX_UNCOMPRESSED_BYTES:
                 return make_problem("too_large", file=file, seen=f"{unpacked / 1e6:.0f} MB unpacked")
-            content_types = archive.read("[Content_Types].xml") if "[Content_Types].xml" in names else b""
-            if b"macroEnabled" in content_types:
-                return make_problem("macros", file=file)
-            damaged = _damaged_part(archive, infos, skip=_sheet_parts(archive, READ_SHEETS))
+            damaged = _damaged_part(archive, infos)
+            if damaged is None:  # every size is now known true: reading a part whole is bounded
+                content_types = archive.read("[Content_Types].xml") if "[Content_Types].xml" in names else b""
+                if b"macroEnabled" in content_types or b"vbaProject" in content_types:
+                    return make_problem("macros", file=file)
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, RuntimeError, NotImplementedError, KeyError):
         return make_problem("corrupt", file=file)
     if damaged is not None:
@@ -161,44 +167,28 @@ def check_container(data: bytes, *, file: str, max_bytes: int) -> Problem | None
     return None
 
 
-# Parts already read whole (so CRC-checked) by check_container itself or parsed by calamine.
-_READ_ELSEWHERE = frozenset(
-    {"[Content_Types].xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml", "xl/sharedStrings.xml"}
-)
+def _damaged_part(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> str | None:
+    """The first part that is not what the archive's directory says (size or CRC), if any.
 
-
-def _damaged_part(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], *, skip: set[str]) -> str | None:
-    """The first part whose data fails its CRC (reading it to the end checks it), if any."""
+    zipfile stops a part at its declared size; reading through a copy of its entry that declares one
+    byte more lets a part that unpacks to more show itself, one byte in (a zip bomb whose directory
+    lies), while memory stays at one piece and time at the declared sizes (already bounded).
+    """
     for info in infos:
-        if info.filename in skip or info.filename in _READ_ELSEWHERE:
-            continue
+        probe = copy.copy(info)
+        probe.file_size = info.file_size + 1
+        seen = 0
         try:
-            with archive.open(info) as part:
-                while part.read(1 << 16):
-                    pass
+            with archive.open(probe) as part:
+                while piece := part.read(1 << 16):
+                    seen += len(piece)
+                    if seen > info.file_size:
+                        return f"{info.filename}: unpacks to more than the {info.file_size} bytes it declares"
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError):
             return info.filename
+        if seen != info.file_size:
+            return info.filename
     return None
-
-
-_TAG = re.compile(rb"<(?:\w+:)?(sheet|Relationship)\b([^>]*)>")
-_ATTRIBUTE = re.compile(rb'([\w:]+)="([^"]*)"')
-
-
-def _tags(xml: bytes, tag: bytes) -> list[dict[bytes, bytes]]:
-    return [dict(_ATTRIBUTE.findall(attrs)) for name, attrs in _TAG.findall(xml) if name == tag]
-
-
-def _sheet_parts(archive: zipfile.ZipFile, names: tuple[str, ...]) -> set[str]:
-    """The zip parts that hold the named sheets (as the workbook's relationships say)."""
-    wanted = {n.encode() for n in names}
-    ids = {t[b"r:id"] for t in _tags(archive.read("xl/workbook.xml"), b"sheet") if t.get(b"name") in wanted}
-    parts = set()
-    for rel in _tags(archive.read("xl/_rels/workbook.xml.rels"), b"Relationship"):
-        if rel.get(b"Id") in ids and b"Target" in rel:
-            target = rel[b"Target"].decode()
-            parts.add(target.lstrip("/") if target.startswith("/") else f"xl/{target}")
-    return parts
 
 
 def _sheet_rows(workbook: CalamineWorkbook, name: str) -> list[list[Any]] | None:
@@ -363,13 +353,24 @@ def _check_services_match_form(report: ParsedReport, cells: dict[str, str]) -> N
             )
 
 
-def _check_reference(report: ParsedReport, cells: dict[str, str], known_agencies: Set[str], plans: Plans) -> None:
+def _check_reference(
+    report: ParsedReport,
+    cells: dict[str, str],
+    known_agencies: Set[str],
+    plans: Plans,
+    reportable: Set[str] | None = None,
+) -> None:
     where: dict[str, Any] = {"file": report.file_name, "sheet": layout.FORM_SHEET}
     agency_code, period_code = report.values.get("agency_code"), report.values.get("period")
     if agency_code is not None and agency_code not in known_agencies:
         spec = _FORM_SPECS["agency_code"]
         report.problems.append(
             _problem_at("unknown_agency", spec, cell=cells["agency_code"], seen=agency_code, **where)
+        )
+    elif agency_code is not None and reportable is not None and agency_code not in reportable:
+        spec = _FORM_SPECS["agency_code"]
+        report.problems.append(
+            _problem_at("agency_not_yours", spec, cell=cells["agency_code"], seen=agency_code, **where)
         )
     if period_code is None:
         return
@@ -400,8 +401,12 @@ def read_self_report(
     known_agencies: Set[str],
     max_bytes: int,
     plans: Plans | None = None,
+    reportable: Set[str] | None = None,
 ) -> ParsedReport:
-    """Read and check one workbook's bytes; never raises for bad input, returns its problems."""
+    """Read and check one workbook's bytes; never raises for bad input, returns its problems.
+
+    ``reportable``: the agencies the uploader may report for (``None``: any known one); a file for
+    another agency is refused at its agency cell, like any other problem."""
     report = ParsedReport(file_name=file_name, sha256=hashlib.sha256(data).hexdigest())
     refused = check_container(data, file=file_name, max_bytes=max_bytes)
     if refused:
@@ -440,7 +445,7 @@ def read_self_report(
         return report
     _validate_services(service_rows, report)
     _check_services_match_form(report, cells)
-    _check_reference(report, cells, known_agencies, plans or load_plans())
+    _check_reference(report, cells, known_agencies, plans or load_plans(), reportable)
     if report.problems:
         report.form = None
     return report

@@ -1,11 +1,13 @@
 """Service logs: stream → clean → aggregate → one transaction, without ever counting twice.
 
-The heavy lifting is one streaming DuckDB query over the file (CSV, gzip or not; xlsx through
-python-calamine): Persian digits and letters are normalised, headers matched through
-``data/log_format.yaml``, channels and outcomes mapped to their vocabularies, timestamps turned
-into Jalali year and month, unusable rows classified by reason, duplicate transaction ids
-counted once, and everything aggregated to agency × service × channel × Jalali month with a
-fixed-bucket duration histogram. Memory depends on the number of groups, not on the file.
+The file (CSV, gzip or not; xlsx through python-calamine) is read by DuckDB in one streaming pass
+(``ingest.log_query``) that groups rows on their values *as written*, with a duration histogram
+of fixed buckets; headers are matched through ``data/log_format.yaml``. Normalising Persian digits
+and letters, matching channels and outcomes to their vocabularies and checking agency and service
+codes then happen here, once per distinct value, and the groups are summed again by clean key:
+agency × service × channel × Jalali month. Unusable rows are classified by reason; duplicate
+transaction ids are counted once (the latest record wins). Memory depends on the number of groups
+and distinct transaction ids, and DuckDB spills past its limit rather than grow.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ import gzip
 import hashlib
 import io
 import json
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -22,17 +23,20 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import jdatetime
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import yaml
 from pydantic import BaseModel, ConfigDict
 from python_calamine import CalamineWorkbook
 from sqlalchemy import Engine, and_, insert, select, update
 
-from ingest.text import match_key
+from ingest import log_query
+from ingest.log_query import DURATION_BAD, DURATION_NEGATIVE, Vocabulary
+from ingest.text import match_key, normalize_text
 from store.models import (
     BUCKET_COLUMNS,
-    DURATION_BUCKET_EDGES_S,
     Agency,
     Event,
     IngestJob,
@@ -45,8 +49,6 @@ from store.models import (
 )
 from store.settings import DECLARED_DATA_DIR
 
-_PERSIAN_DIGITS = "۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩"
-_LATIN_DIGITS = "01234567890123456789"
 REASONS: dict[str, tuple[str, str]] = {
     "unknown_agency": ("کد دستگاه ناشناخته", "unknown agency code"),
     "unknown_service": ("کد خدمت ناشناخته برای این دستگاه", "service code unknown for this agency"),
@@ -147,193 +149,45 @@ def sniff_csv(path: Path) -> tuple[list[str], str]:
     return [h.strip().strip('"') for h in first.split(delimiter)], delimiter
 
 
-@lru_cache(maxsize=1)
-def _jalali_calendar() -> pd.DataFrame:
-    """Every day 2000–2040 as Gregorian and Jalali (year, month, day): converted once per day, not per
-    row, and a join on it also validates a date (1393/12/30 exists only in leap years)."""
-    days = pd.date_range("2000-01-01", "2040-12-31", freq="D")
-    jalali = [jdatetime.date.fromgregorian(date=d.date()) for d in days]
-    return pd.DataFrame(
-        {
-            "gy": days.year,
-            "gm": days.month,
-            "gd": days.day,
-            "jy": [j.year for j in jalali],
-            "jm": [j.month for j in jalali],
-            "jd": [j.day for j in jalali],
-        }
-    ).astype("int32")
+@dataclass(frozen=True)
+class KnownCodes:
+    """What logs may name: the store's agencies, and the services each agency has reported."""
+
+    agencies: frozenset[str]
+    services: frozenset[tuple[str, str]]
+
+    @classmethod
+    def load(cls, engine: Engine) -> KnownCodes:
+        with engine.connect() as connection:
+            agencies = frozenset(connection.scalars(select(Agency.code)))
+            services = frozenset(
+                (str(agency), str(service))
+                for agency, service in connection.execute(
+                    select(Submission.agency_code, ReportedService.service_code)
+                    .join(Submission, Submission.id == ReportedService.submission_id)
+                    .distinct()
+                )
+            )
+        return cls(agencies, services)
 
 
-def _norm(expr: str) -> str:
-    """SQL: text as ``ingest.text.normalize_text`` cleans it (digits, letters, ZWNJ, spaces).
-
-    ``translate`` is costly, so pure-ASCII values (byte length = character length) skip it."""
-    value = f"coalesce({expr}, '')"
-    persian = (
-        f"translate(replace(replace({value}, chr(8204), ''), chr(160), ' '), "
-        f"'{_PERSIAN_DIGITS}يكى', '{_LATIN_DIGITS}یکی')"
-    )
-    return f"trim(CASE WHEN strlen({value}) = length({value}) THEN {value} ELSE {persian} END)"
+def code_text(value: object) -> str:
+    """An agency or service code as typed (Persian digits, spaces, ZWNJ, lower case) → as stored."""
+    if not isinstance(value, str):
+        return ""
+    return normalize_text(value).replace("\u200c", "").replace(" ", "").upper()
 
 
-def _key(expr: str) -> str:
-    """SQL twin of ``match_key`` for vocabulary words (no digits to convert): cheap replaces only."""
-    value = f"coalesce({expr}, '')"
-    return (
-        f"lower(replace(replace(replace(replace(replace({value}, ' ', ''), chr(8204), ''), chr(160), ''), "
-        f"'ي', 'ی'), 'ك', 'ک'))"
-    )
-
-
-def _col(found: dict[str, str], name: str) -> str:
-    return f'"{found[name]}"' if name in found else "NULL"
-
-
-def _bucket_expr(value: str) -> str:
-    cases = " ".join(
-        f"WHEN {value} >= {edge} THEN {n}" for n, edge in reversed(list(enumerate(DURATION_BUCKET_EDGES_S)))
-    )
-    return f"CASE {cases} END"
-
-
-def _duration_expr(found: dict[str, str]) -> str:
-    if "duration_s" in found:
-        return f"try_cast(replace({_norm(_col(found, 'duration_s'))}, '٫', '.') AS DOUBLE)"
-    start = f"try_cast({_norm(_col(found, 'started_at'))} AS TIMESTAMP)"
-    end = f"try_cast({_norm(_col(found, 'ended_at'))} AS TIMESTAMP)"
-    return f"epoch({end}) - epoch({start})"
-
-
-def _duration_raw(found: dict[str, str]) -> str:
-    if "duration_s" in found:
-        return _norm(_col(found, "duration_s"))
-    return f"{_norm(_col(found, 'started_at'))} || {_norm(_col(found, 'ended_at'))}"
-
-
-def _raw_hash(found: dict[str, str]) -> str:
-    return f"hash({', '.join(f'coalesce({_col(found, c)}, chr(0))' for c in found)})"
-
-
-def line_numbers(
-    con: duckdb.DuckDBPyConnection, found: dict[str, str], source: str, hashes: list[int]
-) -> dict[int, list[int]]:
-    """Line numbers (the header is line 1) of the rows whose raw fields hash to ``hashes``."""
-    con.register("wanted_hashes", pd.DataFrame({"h": pd.Series(sorted(set(hashes)), dtype="uint64")}))
-    rows = con.execute(
-        f"""SELECT line, raw_hash FROM (
-                SELECT row_number() OVER () + 1 AS line, {_raw_hash(found)} AS raw_hash FROM {source}
-            ) WHERE raw_hash IN (SELECT h FROM wanted_hashes) ORDER BY line"""
-    ).fetchall()
-    lines: dict[int, list[int]] = {}
-    for line, raw_hash in rows:
-        lines.setdefault(int(raw_hash), []).append(int(line))
-    return lines
-
-
-def aggregate_sql(found: dict[str, str], source: str) -> str:
-    """The one streaming query: clean, classify, de-duplicate and aggregate (``source`` is a relation).
-
-    No row numbers here: numbering rows forces DuckDB to read the file in order on one thread.
-    Rejected rows carry a hash of their raw fields instead, and ``line_numbers`` finds their lines
-    in a second, cheap pass only when there are any. Of rows sharing a transaction id, the latest
-    record (by time, then outcome) is the one counted: a re-sent transaction's final state.
-    """
-    raw_struct = ", ".join(f'"{c}" := "raw_{c}"' for c in found)
-    has_txn = "transaction_id" in found
-    dedupe = (
-        "CASE WHEN reason IS NULL AND txn IS NOT NULL THEN row_number() OVER "
-        "(PARTITION BY txn ORDER BY jy DESC, jm DESC, raw_timestamp DESC, outcome) > 1 ELSE FALSE END"
-    )
-    return f"""
-WITH src AS (
-    SELECT * FROM {source}
-), cleaned AS (
-    SELECT
-        upper(replace({_norm(_col(found, "agency_code"))}, ' ', '')) AS agency,
-        upper(replace({_norm(_col(found, "service_code"))}, ' ', '')) AS service,
-        {_key(_col(found, "channel"))} AS channel_key,
-        {_key(_col(found, "outcome"))} AS outcome_key,
-        regexp_extract({_norm(_col(found, "timestamp"))}, '^(\\d{{4}})[-/.](\\d{{1,2}})[-/.](\\d{{1,2}})', ['y', 'm', 'd']) AS ymd,
-        {_duration_raw(found)} AS duration_text,
-        {_duration_expr(found)} AS duration,
-        {f"nullif({_norm(_col(found, 'transaction_id'))}, '')" if has_txn else "NULL"} AS txn,
-        {", ".join(f'"{h}" AS "raw_{c}"' for c, h in found.items())},
-        {_raw_hash(found)} AS raw_hash
-    FROM src
-), timed AS (
-    SELECT c.*, try_cast(c.ymd.y AS INTEGER) AS y, try_cast(c.ymd.m AS INTEGER) AS m, try_cast(c.ymd.d AS INTEGER) AS d
-    FROM cleaned c
-), dated AS (
-    SELECT t.*, coalesce(g.jy, j.jy) AS jy, coalesce(g.jm, j.jm) AS jm, ch.code AS channel, oc.code AS outcome
-    FROM timed t
-    LEFT JOIN calendar g ON g.gy = t.y AND g.gm = t.m AND g.gd = t.d
-    LEFT JOIN calendar j ON j.jy = t.y AND j.jm = t.m AND j.jd = t.d
-    LEFT JOIN channels ch ON ch.key = t.channel_key
-    LEFT JOIN outcomes oc ON oc.key = t.outcome_key
-), classified AS (
-    SELECT d.*,
-        CASE
-            WHEN a.code IS NULL THEN 'unknown_agency'
-            WHEN s.service IS NULL THEN 'unknown_service'
-            WHEN d.jy IS NULL OR d.jm IS NULL THEN 'bad_time'
-            WHEN d.channel IS NULL THEN 'unknown_channel'
-            WHEN d.outcome IS NULL THEN 'unknown_outcome'
-            WHEN d.duration IS NULL AND d.duration_text <> '' THEN 'bad_duration'
-            WHEN d.duration < 0 THEN 'negative_duration'
-        END AS reason
-    FROM dated d
-    LEFT JOIN agencies a ON a.code = d.agency
-    LEFT JOIN services s ON s.agency = d.agency AND s.service = d.service
-), marked AS (
-    SELECT *, {_bucket_expr("duration")} AS bucket,
-        {dedupe if has_txn else "FALSE"} AS is_duplicate
-    FROM classified
-)
-SELECT reason, is_duplicate,
-    CASE WHEN reason IS NULL THEN agency END AS agency_code,
-    CASE WHEN reason IS NULL THEN service END AS service_code,
-    CASE WHEN reason IS NULL THEN channel END AS channel,
-    CASE WHEN reason IS NULL THEN jy END AS year,
-    CASE WHEN reason IS NULL THEN jm END AS month,
-    count(*) AS transactions,
-    count(*) FILTER (WHERE outcome = 'completed') AS completed,
-    count(*) FILTER (WHERE outcome = 'rejected') AS rejected,
-    count(*) FILTER (WHERE outcome = 'abandoned') AS abandoned,
-    count(duration) AS duration_count,
-    coalesce(sum(duration), 0) AS duration_sum_s,
-    {", ".join(f"count(*) FILTER (WHERE bucket = {n}) AS {col}" for n, col in enumerate(BUCKET_COLUMNS))},
-    {"min(raw_source_system) AS source_min, max(raw_source_system) AS source_max," if "source_system" in found else ""}
-    list(struct_pack(hash := raw_hash, reason := reason, raw := struct_pack({raw_struct}))) FILTER (WHERE reason IS NOT NULL)
-        AS rejected_rows
-FROM marked
-GROUP BY ALL
-"""
-
-
-def _connection(engine: Engine, fmt: LogFormat, *, memory_limit: str, threads: int) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(config={"memory_limit": memory_limit, "threads": threads, "preserve_insertion_order": True})
-    with engine.connect() as connection:
-        agencies = pd.DataFrame({"code": list(connection.scalars(select(Agency.code)))})
-        services = pd.DataFrame(
-            connection.execute(
-                select(Submission.agency_code.label("agency"), ReportedService.service_code.label("service"))
-                .join(Submission, Submission.id == ReportedService.submission_id)
-                .distinct()
-            ).all(),
-            columns=["agency", "service"],
-        )
-    vocab = {
-        name: pd.DataFrame(
-            [(match_key(alias), code) for code, aliases in table.items() for alias in (code, *aliases)],
-            columns=["key", "code"],
-        ).drop_duplicates("key")
-        for name, table in (("channels", fmt.channels), ("outcomes", fmt.outcomes))
-    }
-    for name, frame in {"agencies": agencies, "services": services, "calendar": _jalali_calendar(), **vocab}.items():
-        con.register(f"{name}_df", frame)
-        con.execute(f"CREATE TEMP TABLE {name} AS SELECT * FROM {name}_df")
-    return con
+def _text_column(values: tuple[object, ...]) -> pa.Array:
+    """A sheet column as text, empty cells missing: in C when the column holds one kind of value (text,
+    numbers or dates), cell by cell in Python only for a column that mixes them."""
+    try:
+        array = pa.array(values)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return pa.array([None if v is None or v == "" else str(v) for v in values], pa.string())
+    if not pa.types.is_string(array.type):
+        return array.cast(pa.string())
+    return pc.if_else(pc.equal(array, ""), pa.scalar(None, pa.string()), array)
 
 
 def _source_relation(con: duckdb.DuckDBPyConnection, path: Path) -> tuple[str, list[str]]:
@@ -344,69 +198,26 @@ def _source_relation(con: duckdb.DuckDBPyConnection, path: Path) -> tuple[str, l
         if not rows:
             raise LogFileError("کاربرگ خالی است", "the sheet is empty")
         headers = [str(h).strip() for h in rows[0]]
-        frame = pd.DataFrame(
-            [[None if v == "" else str(v) for v in row] for row in rows[1:]], columns=headers, dtype=object
-        )
-        con.register("xlsx_rows", frame)
+        # Text columns in Arrow, converted once: every pass then scans them without touching Python objects.
+        cells = zip(*rows[1:], strict=True) if len(rows) > 1 else ((),) * len(headers)
+        table = pa.table({f"c{n}": _text_column(column) for n, column in enumerate(cells)}).rename_columns(headers)
+        con.register("xlsx_rows", table)
         return "xlsx_rows", headers
     if not name.endswith((".csv", ".csv.gz", ".txt", ".gz")):
         raise LogFileError("فایل باید CSV (ساده یا gzip) یا xlsx باشد", "the file must be CSV (plain or gzip) or xlsx")
     headers, delimiter = sniff_csv(path)
     quoted = str(path).replace("'", "''")
+    columns = ", ".join("'" + h.replace("'", "''") + "': 'VARCHAR'" for h in headers)
     relation = (
         f"read_csv('{quoted}', header = true, all_varchar = true, delim = '{delimiter}', quote = '\"', "
-        f"escape = '\"', null_padding = true, ignore_errors = false, auto_detect = false, "
-        f"columns = {{{', '.join(repr(h) + ': ' + repr('VARCHAR') for h in headers)}}})"
+        f"escape = '\"', null_padding = true, ignore_errors = false, auto_detect = false, columns = {{{columns}}})"
     )
     return relation, headers
 
 
 def _file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
     with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def _run_with_progress(
-    con: duckdb.DuckDBPyConnection, sql: str, on_progress: Callable[[float], None] | None
-) -> pd.DataFrame:
-    """Run the query; report DuckDB's progress (0–1) from a polling thread while it runs."""
-    if on_progress is None:
-        return con.execute(sql).df()
-    done = threading.Event()
-
-    def poll() -> None:
-        while not done.wait(0.2):
-            progress = con.query_progress()
-            if progress >= 0:
-                on_progress(min(progress / 100, 1.0))
-
-    watcher = threading.Thread(target=poll, daemon=True)
-    watcher.start()
-    try:
-        return con.execute(sql).df()
-    finally:
-        done.set()
-        watcher.join()
-        on_progress(1.0)
-
-
-def rejected_rows(groups: pd.DataFrame, lines: dict[int, list[int]]) -> list[dict[str, Any]]:
-    """Every unusable row with its line number and reason, in file order."""
-    rows = [row for batch in groups["rejected_rows"].dropna() for row in batch]
-    taken: dict[int, int] = {}
-    records = []
-    for row in rows:
-        found = lines.get(int(row["hash"]), [])
-        position = taken.get(int(row["hash"]), 0)
-        taken[int(row["hash"])] = position + 1
-        line = found[position] if position < len(found) else None
-        records.append(
-            {"line": line, "reason": row["reason"], "reason_fa": REASONS[row["reason"]][0], **(row["raw"] or {})}
-        )
-    return sorted(records, key=lambda r: (r["line"] is None, r["line"] or 0))
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def write_rejects(path: Path, records: list[dict[str, Any]]) -> int:
@@ -415,9 +226,120 @@ def write_rejects(path: Path, records: list[dict[str, Any]]) -> int:
     return len(records)
 
 
+COUNT_COLUMNS = (
+    "transactions",
+    "completed",
+    "rejected",
+    "abandoned",
+    "duration_count",
+    "duration_sum_s",
+    *BUCKET_COLUMNS,
+)
+KEY_COLUMNS = ("agency_code", "service_code", "channel", "year", "month")
+
+
+def classify_groups(raw: pd.DataFrame, fmt: LogFormat, known: KnownCodes) -> pd.DataFrame:
+    """Name each raw group (values as written) in clean codes and give it its reasons, if unusable.
+
+    Every distinct spelling is normalised once here, whatever the number of rows behind it. ``reason`` is
+    the first failed check (in ``REASONS`` order); ``reasons`` lists every failed check of the group's cells.
+    """
+    channels, outcomes = _vocabularies(fmt)
+    frame = raw.copy()
+    frame["jym"], frame["channel_ix"], frame["duration_state"] = log_query.unpack_key(frame["packed_key"])
+    frame["agency_code"] = _map_distinct(frame["agency_raw"], code_text)
+    frame["service_code"] = _map_distinct(frame["service_raw"], code_text)
+    channel_ix = frame["channel_ix"]
+    frame["channel"] = _map_distinct(frame["channel_raw"], channels.code)
+    fast_channel = channel_ix.notna()
+    frame.loc[fast_channel, "channel"] = [channels.codes[int(i)] for i in channel_ix[fast_channel]]
+    frame["outcome"] = _map_distinct(frame["outcome_raw"], outcomes.code)
+    agency_known = frame["agency_code"].isin(known.agencies)
+    pairs = pd.MultiIndex.from_arrays([frame["agency_code"], frame["service_code"]])
+    checks = {
+        "unknown_agency": ~agency_known,
+        "unknown_service": agency_known & ~pairs.isin(list(known.services)),
+        "bad_time": frame["jym"].isna(),
+        "unknown_channel": frame["channel"].isna(),
+        "unknown_outcome": frame["outcome_raw"].notna() & frame["outcome"].isna(),
+        "bad_duration": frame["duration_state"] == DURATION_BAD,
+        "negative_duration": frame["duration_state"] == DURATION_NEGATIVE,
+    }
+    failed = pd.DataFrame({name: np.asarray(check, dtype=bool) for name, check in checks.items()}, index=frame.index)
+    bad = failed.any(axis=1)
+    frame["reason"] = pd.Series(None, index=frame.index, dtype=object)
+    frame.loc[bad, "reason"] = failed[bad].idxmax(axis=1)  # the first True column, in REASONS order
+    frame["reasons"] = pd.Series(None, index=frame.index, dtype=object)
+    frame.loc[bad, "reasons"] = [";".join(failed.columns[row]) for row in failed[bad].to_numpy()]
+    for n, code in enumerate(outcomes.codes):
+        frame[code] = frame[f"outcome_{n}"] + frame["transactions"].where(frame["outcome"] == code, 0)
+    jym = frame["jym"].fillna(0).astype("int64")
+    frame["year"], frame["month"] = jym // 100, jym % 100
+    return frame
+
+
+def _map_distinct(values: pd.Series, function: Callable[[str], str | None]) -> pd.Series:
+    """``function`` applied once per distinct value (a missing value is the empty text)."""
+    filled = values.fillna("")
+    mapping = {value: function(value) for value in filled.unique()}
+    return filled.map(mapping).astype(object)
+
+
+def _vocabularies(fmt: LogFormat) -> tuple[Vocabulary, Vocabulary]:
+    return Vocabulary.build(fmt.channels), Vocabulary.build(fmt.outcomes)
+
+
+def _sum_by_key(frame: pd.DataFrame) -> pd.DataFrame:
+    summed = frame.groupby(list(KEY_COLUMNS), as_index=False, sort=True)[list(COUNT_COLUMNS)].sum()
+    return summed.astype({c: "int64" for c in COUNT_COLUMNS if c != "duration_sum_s"})
+
+
+def _duplicate_losers(detail: pd.DataFrame, outcomes: Vocabulary) -> pd.DataFrame:
+    """Of accepted rows sharing a transaction id, all but the latest record (by Jalali month, then time as
+    written, then outcome, then line: a re-sent transaction's final state is the one that counts)."""
+    rows = detail[detail["reason"].isna() & detail["txn"].notna()].copy()
+    rows = rows[rows.duplicated("txn", keep=False)]
+    if rows.empty:
+        return rows
+    fast = rows["outcome_ix"].notna()
+    rows["row_outcome"] = rows["outcome"]
+    rows.loc[fast, "row_outcome"] = [outcomes.codes[int(i)] for i in rows.loc[fast, "outcome_ix"]]
+    rows = rows.sort_values(
+        ["txn", "jym", "raw_time", "row_outcome", "line"], ascending=[True, False, False, True, False], kind="stable"
+    )
+    return rows[rows.duplicated("txn", keep="first")]
+
+
+def _losers_as_counts(losers: pd.DataFrame, outcomes: Vocabulary) -> pd.DataFrame:
+    counts = losers[list(KEY_COLUMNS)].copy()
+    counts["transactions"] = 1
+    for code in outcomes.codes:
+        counts[code] = (losers["row_outcome"] == code).astype("int64")
+    counts["duration_count"] = losers["duration"].notna().astype("int64")
+    counts["duration_sum_s"] = losers["duration"].fillna(0.0)
+    for n, column in enumerate(BUCKET_COLUMNS):
+        counts[column] = losers["bucket"].eq(n).fillna(False).astype("int64")
+    return _sum_by_key(counts)
+
+
+def _rejected_records(detail: pd.DataFrame, found: dict[str, str]) -> list[dict[str, Any]]:
+    """Every unusable row, in file order, with its line, first reason and every failed check."""
+    rows = detail[detail["reason"].notna()]
+    records = pd.DataFrame(
+        {
+            "line": rows["line"].astype("int64"),
+            "reason": rows["reason"],
+            "reason_fa": rows["reason"].map(lambda r: REASONS[r][0]),
+            "reasons": rows["reasons"],
+            **{c: rows[f"raw_{c}"] for c in found},
+        }
+    )
+    return records.to_dict("records")
+
+
 @dataclass
 class ReadLog:
-    """One file cleaned and aggregated: groups (accepted and rejected), source, rejected rows."""
+    """One file cleaned and aggregated: groups (accepted, duplicate and rejected), source, rejected rows."""
 
     groups: pd.DataFrame
     source: str
@@ -430,32 +352,110 @@ def read_log_file(
     *,
     source: str | None = None,
     memory_limit_mb: int = 512,
-    threads: int = 2,
+    threads: int | None = None,
     on_progress: Callable[[float], None] | None = None,
     file_name: str | None = None,
 ) -> ReadLog:
-    """Clean and aggregate one file in one streaming pass (a second, light one numbers rejected rows).
+    """Clean and aggregate one file in one streaming pass (plus a light one for transaction ids, and one
+    for the lines of rejected and duplicate rows when there are any).
 
     With no ``source`` and no single source-system value in the file, the source is the file's name
-    without its suffixes (``file_name``, when the file on disk has a generated name).
+    without its suffixes (``file_name``, when the file on disk has a generated name). DuckDB uses every
+    core unless ``threads`` says otherwise.
     """
     fmt = load_log_format()
-    con = _connection(engine, fmt, memory_limit=f"{memory_limit_mb}MB", threads=threads)
-    try:
-        relation, headers = _source_relation(con, path)
-        found = resolve_columns(headers, fmt)
+    channels, outcomes = _vocabularies(fmt)
+    known = KnownCodes.load(engine)
+    with log_query.temp_dir() as spill:
+        con = log_query.connect(
+            channels, outcomes, memory_limit=f"{memory_limit_mb}MB", threads=threads, temp_dir=spill
+        )
         try:
-            groups = _run_with_progress(con, aggregate_sql(found, relation), on_progress)
-            hashes = [int(row["hash"]) for batch in groups["rejected_rows"].dropna() for row in batch]
-            lines = line_numbers(con, found, relation, hashes) if hashes else {}
-        except duckdb.Error as exc:
-            raise LogFileError("فایل به صورت CSV خوانده نمی‌شود", f"the file cannot be read as CSV: {exc}") from exc
-    finally:
-        con.close()
-    if source is None and "source_system" in found:
-        names = set(groups["source_min"].dropna()) | set(groups["source_max"].dropna())
-        source = str(names.pop()).strip() if len(names) == 1 else None
-    return ReadLog(groups, source or (file_name or path.name).split(".")[0], rejected_rows(groups, lines))
+            relation, headers = _source_relation(con, path)
+            found = resolve_columns(headers, fmt)
+            query = log_query.LogQuery(found, relation, channels, outcomes)
+            try:
+                # Duplicates first: the hashes' memory is freed before the main pass needs its own.
+                repeated = np.empty(0, dtype=np.uint64)
+                if query.has_txn:
+                    # Streaming needs few buffers: the hashes' own arrays are the memory this pass uses.
+                    con.execute(f"SET memory_limit = '{min(memory_limit_mb, 128)}MB'")
+                    repeated = log_query.repeated_hashes(con, query, Path(spill), _scaled(on_progress, 0.0, 0.35))
+                    con.execute(f"SET memory_limit = '{memory_limit_mb}MB'")
+                txns = pd.DataFrame({"h": repeated})
+                raw = log_query.run(con, query.aggregate(), _scaled(on_progress, 0.35, 0.95))
+                groups = classify_groups(raw, fmt, known)
+                rejected_groups = groups.loc[groups["reason"].notna(), ["group_hash"]].rename(
+                    columns={"group_hash": "h"}
+                )
+                detail = pd.DataFrame()
+                if len(rejected_groups) or len(txns):
+                    con.register("wanted_groups", rejected_groups)
+                    con.register("wanted_txns", txns)
+                    con.execute("SET preserve_insertion_order = true")
+                    detail = con.execute(query.detail(groups=len(rejected_groups) > 0, txns=len(txns) > 0)).df()
+            except duckdb.Error as exc:
+                raise LogFileError("فایل به صورت CSV خوانده نمی‌شود", f"the file cannot be read as CSV: {exc}") from exc
+        finally:
+            con.close()
+    if on_progress is not None:
+        on_progress(1.0)
+    return _assemble(groups, detail, found, outcomes, source or _single_source(groups), file_name or path.name)
+
+
+def _scaled(on_progress: Callable[[float], None] | None, start: float, end: float) -> Callable[[float], None] | None:
+    """One pass's progress (0–1) as its share of the whole file's."""
+    if on_progress is None:
+        return None
+    return lambda share: on_progress(start + (end - start) * share)
+
+
+def _single_source(groups: pd.DataFrame) -> str | None:
+    if "source_min" not in groups:
+        return None
+    names = set(groups["source_min"].dropna()) | set(groups["source_max"].dropna())
+    return str(names.pop()).strip() if len(names) == 1 else None
+
+
+def _assemble(
+    groups: pd.DataFrame,
+    detail: pd.DataFrame,
+    found: dict[str, str],
+    outcomes: Vocabulary,
+    source: str | None,
+    file_name: str,
+) -> ReadLog:
+    """Accepted groups by clean key, less the duplicates' contributions, plus the duplicates and rejects."""
+    ok = groups["reason"].isna()
+    accepted = _sum_by_key(groups[ok])
+    duplicates = accepted.iloc[:0]
+    rejected: list[dict[str, Any]] = []
+    if not detail.empty:
+        info = ["group_hash", "reason", "reasons", *KEY_COLUMNS, "outcome"]
+        detail = detail.merge(groups[info], on="group_hash", how="left")
+        rejected = _rejected_records(detail, found)
+        losers = _duplicate_losers(detail, outcomes)
+        if not losers.empty:
+            duplicates = _losers_as_counts(losers, outcomes)
+            merged = accepted.merge(duplicates, on=list(KEY_COLUMNS), how="left", suffixes=("", "_dup"))
+            for column in COUNT_COLUMNS:
+                merged[column] = merged[column] - merged[f"{column}_dup"].fillna(0).astype(merged[column].dtype)
+            accepted = merged[list(accepted.columns)]
+            accepted = accepted[accepted["transactions"] > 0].reset_index(drop=True)
+    by_reason = (
+        groups[~ok].groupby("reason", as_index=False)[["transactions"]].sum()
+        if (~ok).any()
+        else pd.DataFrame({"reason": pd.Series(dtype=object), "transactions": pd.Series(dtype="int64")})
+    )
+    parts = [
+        accepted.assign(reason=None, is_duplicate=False),
+        duplicates.assign(reason=None, is_duplicate=True),
+        by_reason.assign(is_duplicate=False),
+    ]
+    out = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) else parts[0]
+    if "source_min" in groups:
+        out["source_min"], out["source_max"] = groups["source_min"].min(), groups["source_max"].max()
+    return ReadLog(out, source or file_name.split(".")[0], rejected)
 
 
 def _summarise(groups: pd.DataFrame, outcome: LogIngestOutcome) -> pd.DataFrame:
@@ -468,22 +468,9 @@ def _summarise(groups: pd.DataFrame, outcome: LogIngestOutcome) -> pd.DataFrame:
     outcome.rows_duplicate = int(duplicates["transactions"].sum())
     outcome.rows_accepted = int(kept["transactions"].sum())
     outcome.reasons = {str(k): int(v) for k, v in rejected.groupby("reason")["transactions"].sum().items()}
+    kept = kept.astype({c: "int64" for c in ("year", "month", *COUNT_COLUMNS) if c != "duration_sum_s"})
     outcome.months = sorted({(int(y), int(m)) for y, m in zip(kept["year"], kept["month"], strict=True)})
-    columns = [
-        "agency_code",
-        "service_code",
-        "channel",
-        "year",
-        "month",
-        "transactions",
-        "completed",
-        "rejected",
-        "abandoned",
-        "duration_count",
-        "duration_sum_s",
-        *BUCKET_COLUMNS,
-    ]
-    return kept[columns]
+    return kept[[*KEY_COLUMNS, *COUNT_COLUMNS]]
 
 
 def _store_batch(engine: Engine, outcome: LogIngestOutcome, rows: pd.DataFrame, job: dict[str, Any]) -> None:
@@ -555,18 +542,26 @@ def _store_batch(engine: Engine, outcome: LogIngestOutcome, rows: pd.DataFrame, 
 
 
 def _bulk_insert(connection: Any, rows: pd.DataFrame) -> None:
-    """Aggregates in bulk: COPY on PostgreSQL, executemany elsewhere."""
+    """Aggregates in bulk: COPY on PostgreSQL, the driver's own executemany elsewhere.
+
+    Rows go as plain tuples built column by column: SQLAlchemy's per-row parameter handling and
+    ``to_dict("records")`` cost more than the database's own work for tens of thousands of rows."""
     if rows.empty:
         return
     columns = list(rows.columns)
+    records = list(zip(*(rows[c].tolist() for c in columns), strict=True))
+    table = LogAggregate.__tablename__
     if connection.dialect.name == "postgresql":
         raw = connection.connection.driver_connection
-        table = LogAggregate.__tablename__
         with raw.cursor() as cursor, cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-            for record in rows.itertuples(index=False, name=None):
+            for record in records:
                 copy.write_row(record)
         return
-    connection.execute(insert(LogAggregate), rows.to_dict("records"))
+    if connection.dialect.paramstyle == "qmark":
+        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+        connection.exec_driver_sql(sql, records)
+        return
+    connection.execute(insert(LogAggregate), [dict(zip(columns, r, strict=True)) for r in records])
 
 
 def _record_job(engine: Engine, job: dict[str, Any]) -> int:

@@ -5,7 +5,7 @@ the wall and a number in a notebook are the same number. Each takes an optional 
 configured store by default) and an optional ``spec`` (the catalogue's defaults), and results are
 cached per (store, data version, spec, year): nothing is recomputed until a new report lands.
 
->>> from metrics import api
+>>> from metrics import audit, api
 >>> api.default_spec().catalogue_version
 'fifth-plan/1'
 
@@ -16,14 +16,18 @@ or ``make demo``); ``tests/test_api_docs.py`` runs every one of them on a fresh 
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, func, select
 
-from metrics import data
+from metrics import audit, data
 from metrics.catalogue import Catalogue, default_catalogue, load_catalogue
 from metrics.maturity import STAGE_NAMES, agency_maturity, group_maturity
 from metrics.robustness import rank_robustness
@@ -35,6 +39,7 @@ __all__ = [
     "STATUSES",
     "ScoringSpec",
     "agencies",
+    "audit_log",
     "catalogue",
     "claimed_vs_observed",
     "completeness",
@@ -43,9 +48,11 @@ __all__ = [
     "indicator_scores",
     "ingest_jobs",
     "maturity",
+    "one_version",
     "province_maturity",
     "rank_intervals",
     "ranks",
+    "review_queue",
     "score_result",
     "scores",
     "submissions",
@@ -85,8 +92,62 @@ def default_spec(cat: Catalogue | None = None) -> ScoringSpec:
 
 def data_version(engine: Engine | None = None) -> int:
     """Changes whenever reported data changes (every store writes an event): the cache key."""
-    with _engine(engine).connect() as connection:
-        return int(connection.scalar(select(func.coalesce(func.max(Event.id), 0))) or 0)
+    engine = _engine(engine)
+    # --- dashboard caches: one data version per request (see one_version) ---
+    pinned = _PINNED.get()
+    if pinned is not None and _store_key(engine) in pinned:
+        return pinned[_store_key(engine)]
+    # --- end dashboard caches ---
+    with engine.connect() as connection:
+        version = int(connection.scalar(select(func.coalesce(func.max(Event.id), 0))) or 0)
+    if pinned is not None:  # dashboard caches
+        pinned[_store_key(engine)] = version
+    return version
+
+
+# --- dashboard caches: one data version per request, derived frames kept per version ---
+_PINNED: ContextVar[dict[str, int] | None] = ContextVar("egov_pinned_data_versions", default=None)
+_DERIVED: OrderedDict[tuple[object, ...], Any] = OrderedDict()
+_DERIVED_SIZE = 64
+
+
+def _store_key(engine: Engine) -> str:
+    return engine.url.render_as_string(hide_password=False)
+
+
+@contextmanager
+def one_version() -> Iterator[None]:
+    """Inside the block each store's data version is read once and then held: every number a dashboard
+    request shows comes from one version, and the ``max(events.id)`` query runs once, not once per call.
+
+    >>> with api.one_version():
+    ...     api.data_version() == api.data_version()
+    True
+    """
+    if _PINNED.get() is not None:  # already inside one: the outer block decides
+        yield
+        return
+    token = _PINNED.set({})
+    try:
+        yield
+    finally:
+        _PINNED.reset(token)
+
+
+def _derived(engine: Engine, name: tuple[object, ...], build: Callable[[], Any]) -> Any:
+    """Something computed from the scores (a joined table, an index of its rows), kept per (store, data
+    version, ``name``) like the scores themselves. Shared, never handed out as is: callers copy or slice."""
+    key = (_store_key(engine), data_version(engine), *name)
+    if key in _DERIVED:
+        _DERIVED.move_to_end(key)
+        return _DERIVED[key]
+    value = _DERIVED[key] = build()
+    while len(_DERIVED) > _DERIVED_SIZE:
+        _DERIVED.popitem(last=False)
+    return value
+
+
+# --- end dashboard caches ---
 
 
 _FRAMES: OrderedDict[tuple[str, int, str], pd.DataFrame] = OrderedDict()
@@ -97,7 +158,8 @@ def _store_frame(engine: Engine, name: str, read: Callable[[], pd.DataFrame]) ->
     """A frame read from (or computed over) the store, kept per (store, data version, ``name``).
 
     The same rule as :func:`score_result`: nothing is read again until a new report lands. Callers get
-    a copy, so a caller that adds a column does not change what the next one sees.
+    a copy, so a caller that adds a column does not change what the next one sees (a shallow one: with
+    pandas' copy-on-write a change to it copies what it changes, and the kept frame stays as it was).
     """
     key = (engine.url.render_as_string(hide_password=False), data_version(engine), name)
     if key in _FRAMES:
@@ -106,11 +168,16 @@ def _store_frame(engine: Engine, name: str, read: Callable[[], pd.DataFrame]) ->
         _FRAMES[key] = read()
         while len(_FRAMES) > _FRAMES_SIZE:
             _FRAMES.popitem(last=False)
-    return _FRAMES[key].copy()
+    return _FRAMES[key].copy(deep=False)
 
 
-def _reported(engine: Engine) -> pd.DataFrame:
-    return _store_frame(engine, "reported_values", lambda: data.reported_values_frame(engine))
+def _reported(engine: Engine, include_pending: bool = False) -> pd.DataFrame:
+    """Approved values (and, with ``include_pending``, those waiting for review): ``store.workflow``."""
+    return _store_frame(
+        engine,
+        f"reported_values/pending={include_pending}",
+        lambda: data.reported_values_frame(engine, include_pending=include_pending),
+    )
 
 
 def _agencies(engine: Engine) -> pd.DataFrame:
@@ -137,7 +204,7 @@ def score_result(
     if key in _CACHE:
         _CACHE.move_to_end(key)
         return _CACHE[key]
-    result = score_agencies(cat, _reported(engine), _agencies(engine), year=year, spec=spec)
+    result = score_agencies(cat, _reported(engine, spec.include_pending), _agencies(engine), year=year, spec=spec)
     _CACHE[key] = result
     while len(_CACHE) > _CACHE_SIZE:
         _CACHE.popitem(last=False)
@@ -173,6 +240,24 @@ def scores(
     >>> bool(table.loc[~table["scored"], "not_scored_reason"].notna().all())
     True
     """
+    # --- dashboard caches: the country's table is built once per data version and spec ---
+    engine = _engine(engine)
+    spec = spec or default_spec()
+    table, provinces = _derived(
+        engine, ("scores", spec.fingerprint(), year), lambda: _by_province(_scores_table(year, spec, engine))
+    )
+    if province is not None:
+        return provinces[province].copy(deep=False) if province in provinces else table.iloc[0:0]
+    return table.copy(deep=False)
+
+
+def _by_province(table: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
+    groups = table.groupby("province_code", sort=False).indices
+    return table, {str(province): table.iloc[rows] for province, rows in groups.items()}
+
+
+def _scores_table(year: int, spec: ScoringSpec, engine: Engine) -> pd.DataFrame:
+    # --- end dashboard caches ---
     result = score_result(year, spec=spec, engine=engine)
     table = result.agencies.join(result.groups.drop(columns=[catalogue().root.code]).add_prefix("pillar_"))
     previous = _previous_ranks(year, spec=spec, engine=engine)
@@ -182,8 +267,6 @@ def scores(
     table["plan"] = result.spec.plan
     table["catalogue_version"] = result.spec.catalogue_version
     table["spec_fingerprint"] = result.spec.fingerprint()
-    if province is not None:
-        table = table[table["province_code"] == province]
     table.attrs["spec"] = result.spec.model_dump()
     return table.sort_values(["province_code", "rank_province", "index_score"], na_position="last")
 
@@ -287,14 +370,44 @@ def indicator_scores(
     >>> set(rows["status"]) <= {*api.STATUSES, "not_scored"}
     True
     """
-    table = score_result(year, spec=spec, engine=engine).indicators
-    if agency is not None:
-        table = table[table["agency_code"] == agency]
+    # --- dashboard caches: the named table and where each agency's rows are, once per data version and spec ---
+    engine = _engine(engine)
+    spec = spec or default_spec()
+    table, rows, _path = _indicator_table(year, spec, engine)
+    if agency is None:
+        return table.copy(deep=False)
+    return table.take(rows.get(agency, [])).reset_index(drop=True)
+
+
+_NO_ROWS = np.empty(0, dtype=np.intp)
+_PATH_COLUMNS = ["indicator", "indicator_fa", "indicator_en", "value", "period_target", "status"]
+
+
+def _indicator_table(year: int, spec: ScoringSpec, engine: Engine) -> tuple[pd.DataFrame, dict[Any, Any], _Columns]:
+    """The year's indicator table with names, the positions of each agency's rows in it, and the
+    columns :func:`trajectory` picks from it (with the year) as arrays, kept per data version and spec."""
+    return _derived(
+        engine,
+        ("indicator_scores", spec.fingerprint(), year),
+        lambda: _named_indicators(score_result(year, spec=spec, engine=engine).indicators, year),
+    )
+
+
+_Columns = dict[str, tuple[Any, Any]]
+"""Column → (its values as a NumPy array, its dtype): rows picked by position without pandas' ``take``."""
+
+
+def _named_indicators(table: pd.DataFrame, year: int) -> tuple[pd.DataFrame, dict[Any, Any], _Columns]:
+    # --- end dashboard caches ---
     names = pd.DataFrame(
         [(i.code, i.parent, i.name_fa, i.name_en, i.unit) for i in catalogue().indicators],
         columns=["indicator", "pillar", "indicator_fa", "indicator_en", "unit"],
     )
-    return table.merge(names, on="indicator", how="left")
+    named = table.merge(names, on="indicator", how="left")
+    # --- dashboard caches ---
+    path = named[_PATH_COLUMNS].assign(year=year)
+    columns = {column: (path[column].to_numpy(), path[column].dtype) for column in path.columns}
+    return named, named.groupby("agency_code", sort=False).indices, columns
 
 
 def trajectory(agency: str, *, engine: Engine | None = None) -> pd.DataFrame:
@@ -305,13 +418,21 @@ def trajectory(agency: str, *, engine: Engine | None = None) -> pd.DataFrame:
     [1390, 1391, 1392, 1393, 1394]
     """
     cat = catalogue()
-    frames = []
+    # --- dashboard caches: each year's rows of the agency picked from the kept tables' arrays ---
+    engine, spec = _engine(engine), default_spec(cat)
+    picked: dict[str, list[Any]] = {}
+    dtypes: dict[str, Any] = {}
     for year in range(cat.plan.first_year, cat.plan.target_year + 1):
-        table = indicator_scores(year, agency=agency, engine=engine)
-        frames.append(
-            table[["indicator", "indicator_fa", "indicator_en", "value", "period_target", "status"]].assign(year=year)
-        )
-    return pd.concat(frames, ignore_index=True)
+        _table, rows, columns = _indicator_table(year, spec, engine)
+        at = rows.get(agency, _NO_ROWS)
+        for column, (values, dtype) in columns.items():
+            picked.setdefault(column, []).append(values[at])
+            dtypes[column] = dtype
+    frame = pd.DataFrame(
+        {column: pd.array(np.concatenate(parts), dtype=dtypes[column]) for column, parts in picked.items()}
+    )
+    # --- end dashboard caches ---
+    return frame
 
 
 def maturity(year: int, *, engine: Engine | None = None) -> pd.DataFrame:
@@ -349,19 +470,35 @@ def province_maturity(year: int, *, engine: Engine | None = None) -> pd.DataFram
     return frame
 
 
-def submissions(*, current_only: bool = True, engine: Engine | None = None) -> pd.DataFrame:
-    """Submissions (by default the one that counts per agency and period), with status and history links.
+def submissions(*, current_only: bool = True, agency: str | None = None, engine: Engine | None = None) -> pd.DataFrame:
+    """Submissions (by default the one that counts per agency and period), with status and history links;
+    ``agency`` keeps one agency's.
 
     >>> current = api.submissions()
     >>> current.loc[current["agency_code"] == "QM-GOV", "year"].tolist()
     [1390, 1392, 1393, 1394]
     >>> sorted(set(api.submissions(current_only=False)["status"]))  # corrected reports supersede
     ['submitted', 'superseded']
+    >>> api.submissions(agency="QM-GOV")["year"].tolist()
+    [1390, 1392, 1393, 1394]
     """
     engine = _engine(engine)
+    # --- dashboard caches: one agency's rows found through an index kept with the frame ---
+    if agency is not None:
+        frame, rows = _derived(
+            engine,
+            ("submissions", current_only),
+            lambda: _agency_rows(submissions(current_only=current_only, engine=engine)),
+        )
+        return frame.take(rows.get(agency, []))
+    # --- end dashboard caches ---
     return _store_frame(
         engine, f"submissions/{current_only}", lambda: data.submissions_frame(engine, current_only=current_only)
     )
+
+
+def _agency_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[Any, Any]]:  # dashboard caches
+    return frame, frame.groupby("agency_code", sort=False).indices
 
 
 def completeness(*, engine: Engine | None = None) -> pd.DataFrame:
@@ -432,6 +569,13 @@ def claimed_vs_observed(year: int, *, engine: Engine | None = None) -> pd.DataFr
     >>> round(gaps.loc["QM-AGRI", "gap_pct"])
     95
     """
+    # --- dashboard caches: kept per data version ---
+    engine = _engine(engine)
+    return _derived(engine, ("claimed_vs_observed", year), lambda: _claimed_vs_observed(year, engine)).copy(deep=False)
+
+
+def _claimed_vs_observed(year: int, engine: Engine) -> pd.DataFrame:
+    # --- end dashboard caches ---
     table = indicator_scores(year, engine=engine)
     claimed = table.pivot_table(index="agency_code", columns="indicator", values="value", dropna=False)
     frame = pd.DataFrame(index=agencies(engine).index)
@@ -462,3 +606,27 @@ def ingest_jobs(*, kind: str | None = None, limit: int | None = 50, engine: Engi
 
 
 # --- end log uploads/jobs ---
+
+
+# --- accounts ---
+def audit_log(*, province: str | None = None, limit: int | None = None, engine: Engine | None = None) -> pd.DataFrame:
+    """The audit log, newest first: who did what, when, from where, with which file (its sha256).
+
+    >>> log = api.audit_log()
+    >>> {"submission.stored", "submission.approved"} <= set(log["kind"]), log["event_id"].is_monotonic_decreasing
+    (True, True)
+    """
+    return audit.audit_frame(_engine(engine), province=province, limit=limit)
+
+
+def review_queue(*, province: str | None = None, engine: Engine | None = None) -> pd.DataFrame:
+    """Submissions and their review (pending first), with ``late`` against the period's deadline.
+
+    >>> queue = api.review_queue(province="QM")
+    >>> sorted(set(queue["review_status"])), bool(queue["late"].any())
+    (['approved'], False)
+    """
+    return audit.review_frame(_engine(engine), province=province)
+
+
+# --- end accounts ---

@@ -62,7 +62,9 @@ def write_log(path: Path, rows: list[list[str]], *, headers: list[str] = HEADERS
 @pytest.fixture
 def store(engine: Engine, tmp_path: Path) -> Engine:
     """A store where Kahak reported its services S001–S005 (logs may only name known services)."""
-    outcome = ingest_report_file(engine, write_filled_report(tmp_path / "r.xlsx"), actor="t", max_bytes=10**7)
+    outcome = ingest_report_file(
+        engine, write_filled_report(tmp_path / "r.xlsx"), actor="t", max_bytes=10**7, approved_by="t"
+    )
     assert outcome.status == "stored"
     return engine
 
