@@ -364,17 +364,21 @@ def score(
     province: Annotated[str | None, typer.Option(help="Only this province, e.g. QM.")] = None,
     scope: Annotated[str, typer.Option(help="Rank within: province, county or sector.")] = "province",
     top: Annotated[int, typer.Option(help="Show this many rows (0: all).")] = 0,
+    include_pending: Annotated[
+        bool, typer.Option("--include-pending", help="Also count submissions waiting for review (marked in the title).")
+    ] = False,
 ) -> None:
-    """Print the ranking of agencies for one year, with scores, statuses and rank changes."""
+    """Print the ranking of agencies for one year (approved data), with scores, statuses and rank changes."""
     import pandas as pd
 
     from metrics import api
 
-    table = api.ranks(period, scope=scope, province=province.upper() if province else None)
+    spec = api.default_spec().replace(include_pending=include_pending)
+    table = api.ranks(period, scope=scope, province=province.upper() if province else None, spec=spec)
     if top:
         table = table.head(top)
-    spec = api.default_spec()
-    out = Table(title=f"{period} · {spec.plan} · {spec.catalogue_version} · rank within {scope}")
+    counted = "approved and pending data" if include_pending else "approved data"
+    out = Table(title=f"{period} · {spec.plan} · {spec.catalogue_version} · rank within {scope} · {counted}")
     for column in ("rank", "±", "agency", "name", "score", "ahead", "on track", "behind", "off track", "note"):
         out.add_column(column, overflow="fold", no_wrap=column in ("agency", "score"))
     for code, row in table.iterrows():

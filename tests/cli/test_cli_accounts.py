@@ -76,3 +76,21 @@ def test_deadlines_and_review_from_the_terminal(cli_env: Path, store_url: str, t
     with _store(store_url).connect() as connection:
         statuses = connection.execute(select(Submission.period_code, Submission.review_status)).all()
     assert sorted(tuple(s) for s in statuses) == [("1392", "approved"), ("1393", "returned")]
+
+
+def test_score_counts_approved_data_unless_asked_for_pending(cli_env: Path, tmp_path: Path) -> None:
+    report = write_filled_report(tmp_path / "kahak.xlsx")
+    assert runner.invoke(app, ["ingest", "report", str(report)]).exit_code == 0  # waits for review
+    approved = runner.invoke(app, ["score", "--period", "1393", "--province", "QM"])
+    pending = runner.invoke(app, ["score", "--period", "1393", "--province", "QM", "--include-pending"])
+    assert approved.exit_code == 0 and pending.exit_code == 0
+    assert "approved data" in approved.output and "approved and pending data" in pending.output
+
+    def kahak(output: str) -> tuple[str, str]:
+        """Kahak's rank and score cells (the table's first and fifth columns)."""
+        cells = next(line for line in output.splitlines() if "QM-QOM-KAH-BKH" in line).split("│")
+        return cells[1].strip(), cells[5].strip()
+
+    assert kahak(approved.output) == ("", "")  # pending is not counted by default: not ranked, no score
+    rank, score = kahak(pending.output)
+    assert rank == "1" and float(score) > 0
