@@ -80,6 +80,22 @@ TEXT: dict[str, dict[Lang, str]] = {
     "review.col.submitted": {"fa": "زمان ارسال", "en": "Submitted"},
     "review.col.by": {"fa": "ارسال‌کننده", "en": "By"},
     "review.col.status": {"fa": "وضعیت", "en": "Status"},
+    "scorecard.review_pending": {
+        "fa": "گزارش سال {year} این دستگاه در انتظار بررسی استانداری است؛ امتیازها فقط داده‌های تأییدشده را می‌شمارند.",
+        "en": "This agency's {year} report is waiting for the governor's office's review; the scores count approved data only.",
+    },
+    "scorecard.review_returned": {
+        "fa": "گزارش سال {year} این دستگاه برای اصلاح برگشت داده شده است: {comment}",
+        "en": "This agency's {year} report was returned for correction: {comment}",
+    },
+    "ranking.include_pending": {
+        "fa": "با گزارش‌های در انتظار بررسی",
+        "en": "Include submissions waiting for review",
+    },
+    "ranking.pending_note": {
+        "fa": "شامل داده‌های تأییدنشده: {mark} کنار نام دستگاهی است که امتیازش از گزارشِ در انتظار بررسی آمده است.",
+        "en": "Includes unapproved data: {mark} follows the name of an agency scored from a submission waiting for review.",
+    },
     "review.col.review": {"fa": "بررسی استانداری", "en": "Review"},
     "review.col.reviewer": {"fa": "بررسی‌کننده", "en": "Reviewer"},
     "review.col.comment": {"fa": "توضیح", "en": "Comment"},

@@ -54,7 +54,7 @@ STATUS_FILTERS: tuple[str, ...] = (*STATUSES, "not_scored")
 INTERVAL_DRAWS = 300
 """Draws for the rank interval on this page: enough for a stable p5–p95, quick enough for a page."""
 
-_INTERVALS: OrderedDict[tuple[str, int, int, str | None], pd.DataFrame] = OrderedDict()
+_INTERVALS: OrderedDict[tuple[str, int, int, str | None, bool], pd.DataFrame] = OrderedDict()
 _FRAMES: OrderedDict[tuple[object, ...], pd.DataFrame] = OrderedDict()
 # Arabic yeh, kaf and alef maksura as Persian yeh and kaf; ZWNJ as a space (code points: letters, not text).
 _LETTERS = str.maketrans({chr(0x064A): chr(0x06CC), chr(0x0643): chr(0x06A9), chr(0x0649): chr(0x06CC), "\u200c": " "})
@@ -65,13 +65,16 @@ def _fold(text: object) -> str:
     return " ".join(str(text or "").translate(_LETTERS).lower().split())
 
 
-def rank_intervals(year: int, province: str | None, *, engine: Engine) -> pd.DataFrame | None:
+def rank_intervals(
+    year: int, province: str | None, *, engine: Engine, include_pending: bool = False
+) -> pd.DataFrame | None:
     """``api.rank_intervals`` for the year and province, cached per data version; ``None`` without it."""
     if not hasattr(api, "rank_intervals"):
         return None
-    key = (engine.url.render_as_string(hide_password=False), api.data_version(engine), year, province)
+    key = (engine.url.render_as_string(hide_password=False), api.data_version(engine), year, province, include_pending)
     if key not in _INTERVALS:
-        _INTERVALS[key] = api.rank_intervals(year, draws=INTERVAL_DRAWS, province=province, engine=engine)
+        spec = api.default_spec().replace(include_pending=include_pending)
+        _INTERVALS[key] = api.rank_intervals(year, draws=INTERVAL_DRAWS, province=province, spec=spec, engine=engine)
         while len(_INTERVALS) > 16:
             _INTERVALS.popitem(last=False)
     return _INTERVALS[key]
@@ -85,9 +88,11 @@ def ranking_frame(
     county: str | None = None,
     sector: str | None = None,
     status: str | None = None,
+    pending: frozenset[str] = frozenset(),
 ) -> pd.DataFrame:
     """The agencies that pass the page's filters, with their names in the language for sorting and
-    matching, and the rank interval when there is one."""
+    matching, and the rank interval when there is one. Agencies in ``pending`` (scored with a submission
+    still waiting for review) are marked ``PENDING_MARK`` after their name."""
     frame = scores
     if county:
         frame = frame[frame["county_code"] == county]
@@ -98,7 +103,10 @@ def ranking_frame(
     elif status in STATUSES:
         frame = frame[frame[f"{status}_count"] > 0]
     frame = frame.assign(
-        agency=[pick(lang, fa, en) for fa, en in frame[["name_fa", "name_en"]].to_numpy()],
+        agency=[
+            pick(lang, fa, en) + (f" {PENDING_MARK}" if code in pending else "")
+            for code, fa, en in zip(frame.index, frame["name_fa"], frame["name_en"], strict=True)
+        ],
         county=[
             pick(lang, fa, en) if isinstance(fa, str) else "" for fa, en in frame[["county_fa", "county_en"]].to_numpy()
         ],
@@ -111,6 +119,8 @@ def ranking_frame(
 
 
 TEXT_COLUMNS = ("agency", "county", "sector", "province")
+PENDING_MARK = "⌛"
+"""After the name of an agency scored with data waiting for review (only when the page includes it)."""
 FOLDED = "folded_"
 """Prefix of a text column folded for matching (``_fold``), computed with the frame, not per request."""
 
@@ -376,6 +386,7 @@ def page_state(search: str | None, *, engine: Engine) -> dict[str, Any]:
         "sector": pick_code(params.get("sector"), sectors),
         "pillar": pick_code(params.get("pillar"), {g.code for g in pillars()}),
         "status": pick_code(params.get("status"), set(STATUS_FILTERS)),
+        "pending": params.get("pending") == "1",
     }
 
 
@@ -389,6 +400,13 @@ def _places(agencies: pd.DataFrame) -> dict[str | None, tuple[set[str], set[str]
     return places
 
 
+def pending_agencies(year: int, *, engine: Engine) -> frozenset[str]:
+    """Agencies whose yearly report for ``year`` counts only when pending data is included."""
+    queue = api.review_queue(engine=engine)
+    waiting = queue[(queue["review_status"] == "pending") & (queue["period_code"] == str(year))]
+    return frozenset(waiting["agency_code"])
+
+
 def frame_for(state: dict[str, Any], *, engine: Engine) -> pd.DataFrame:
     """The filtered ranking frame for a page state (from ``metrics.api``), kept per data version.
 
@@ -398,11 +416,13 @@ def frame_for(state: dict[str, Any], *, engine: Engine) -> pd.DataFrame:
     key = (
         engine.url.render_as_string(hide_password=False),
         api.data_version(engine),
-        *(state[name] for name in ("lang", "year", "province", "county", "sector", "status")),
+        *(state[name] for name in ("lang", "year", "province", "county", "sector", "status", "pending")),
     )
     if key not in _FRAMES:
-        scores = api.scores(state["year"], province=state["province"], engine=engine)
-        intervals = rank_intervals(state["year"], state["province"], engine=engine)
+        pending = bool(state["pending"])
+        spec = api.default_spec().replace(include_pending=pending)
+        scores = api.scores(state["year"], province=state["province"], spec=spec, engine=engine)
+        intervals = rank_intervals(state["year"], state["province"], engine=engine, include_pending=pending)
         _FRAMES[key] = ranking_frame(
             scores,
             intervals,
@@ -410,6 +430,7 @@ def frame_for(state: dict[str, Any], *, engine: Engine) -> pd.DataFrame:
             county=state["county"],
             sector=state["sector"],
             status=state["status"],
+            pending=pending_agencies(state["year"], engine=engine) if pending else frozenset(),
         )
         while len(_FRAMES) > 16:
             _FRAMES.popitem(last=False)
@@ -547,12 +568,20 @@ def layout(lang: str = "fa", **query: Any) -> html.Div:
                 220,
             ),
             _select(ids.RANKINGS_STATUS, t("ranking.status", lang), status_options, state["status"], 240),
+            dmc.Switch(
+                id=ids.RANKINGS_PENDING,
+                label=t("ranking.include_pending", lang),
+                checked=bool(state["pending"]),
+                mb=6,
+            ),
         ],
         className="egov-no-print egov-controls",
         align="flex-end",
         mb="sm",
     )
     notes = [t("ranking.rank_help", lang)]
+    if state["pending"]:
+        notes.insert(0, t("ranking.pending_note", lang, mark=PENDING_MARK))
     notes.append(t("ranking.interval_help", lang) if with_intervals else t("ranking.no_intervals", lang))
     return html.Div(
         [
@@ -620,16 +649,24 @@ def register_callbacks(app: Dash) -> None:
         Input(ids.RANKINGS_SECTOR, "value"),
         Input(ids.RANKINGS_PILLAR, "value"),
         Input(ids.RANKINGS_STATUS, "value"),
+        Input(ids.RANKINGS_PENDING, "checked"),
         State(ids.URL, "search"),
         prevent_initial_call=True,
     )
     def filters_to_url(*values: Any) -> Any:
-        *chosen, search = values
+        *chosen, pending, search = values
         year, province, county, sector, pillar, status = chosen
         if province != query_params(search).get("province", ALL):  # a new province: its counties differ
             county = sector = None
         return search_with(
-            search, year=year, province=province, county=county, sector=sector, pillar=pillar, status=status
+            search,
+            year=year,
+            province=province,
+            county=county,
+            sector=sector,
+            pillar=pillar,
+            status=status,
+            pending="1" if pending else None,
         )
 
     @app.callback(

@@ -12,10 +12,12 @@ from typing import Any
 
 import dash_mantine_components as dmc
 from dash import Dash, Input, Output, State, dcc, html, no_update
+from sqlalchemy import Engine
 
 from dashboard import figures, ids
+from dashboard.access import current_principal
 from dashboard.data import current_engine
-from dashboard.formatting import MISSING, format_number, format_percent, format_year, jalali_datetime
+from dashboard.formatting import MISSING, format_number, format_percent, format_year, jalali_datetime, plain_text
 from dashboard.i18n import normalise_lang, pick, t
 from dashboard.urls import lang_of, query_params
 from dashboard.views.choices import agency_picker_options, flat_agency_options, matching_agencies
@@ -209,13 +211,20 @@ def layout(lang: str = "fa", agency: str | None = None, year: str | None = None,
     agencies = api.agencies(engine=engine)
     code = agency if agency in agencies.index else None
     data = fetch_scorecard(code, chosen_year, engine=engine) if code else None
+    principal = current_principal()
+    own = principal.agency_code if principal is not None and principal.role == "it_director" else None
+    choices = (
+        agencies.loc[[own]]
+        if own in agencies.index
+        else matching_agencies(agencies, "", selected=[code] if code else [])
+    )
     controls = dmc.Group(
         [
             dmc.Select(
                 id=ids.SCORECARD_AGENCY,
                 label=t("upload.agency", lang),
                 placeholder=t("upload.agency_placeholder", lang),
-                data=agency_options(matching_agencies(agencies, "", selected=[code] if code else []), lang),
+                data=agency_options(choices, lang),  # an IT director sees their own agency only
                 value=code,
                 searchable=True,
                 filter={"function": "egovFilter"},
@@ -242,8 +251,33 @@ def layout(lang: str = "fa", agency: str | None = None, year: str | None = None,
     )
     body = scorecard_body(data, lang) if data else html.P(t("scorecard.choose", lang), id=ids.SCORECARD_EMPTY)
     return html.Div(
-        [html.H1(t("page.scorecard", lang), id=ids.SCORECARD_TITLE), controls, body],
+        [
+            html.H1(t("page.scorecard", lang), id=ids.SCORECARD_TITLE),
+            controls,
+            waiting_note(code, chosen_year, lang, engine=engine),
+            body,
+        ],
         className="egov-page",
+    )
+
+
+def waiting_note(code: str | None, year: int, lang: str, *, engine: Engine) -> Any:
+    """Say so when the agency's report for the year waits for review (or was returned): the scores
+    count approved data only, so a fresh upload does not show here until the governor's office approves it."""
+    if code is None:
+        return None
+    queue = api.review_queue(engine=engine)
+    mine = queue[(queue["agency_code"] == code) & (queue["period_code"] == str(year))]
+    if mine.empty or mine["review_status"].iloc[0] == "approved":  # pending first, then the newest decision
+        return None
+    status = str(mine["review_status"].iloc[0])
+    comment = plain_text(mine["review_comment"].iloc[0])
+    return dmc.Alert(
+        t(f"scorecard.review_{status}", lang, year=format_year(year, lang), comment=comment),
+        id=ids.SCORECARD_REVIEW_NOTE,
+        color="blue" if status == "pending" else "orange",
+        mb="md",
+        className="egov-no-print",
     )
 
 
@@ -292,6 +326,9 @@ def register_callbacks(app: Dash) -> None:
     def search_agencies(typed: str | None, picked: str | None, search: str | None) -> Any:
         # An empty search is the picker clearing itself after a pick: the options it has hold the pick,
         # while ``picked`` may predate it (and options without the pick would unpick it).
+        principal = current_principal()
+        if principal is not None and principal.role == "it_director":
+            return no_update  # their picker holds their own agency only
         return picker_options(typed, picked, lang_of(search)) if typed else no_update
 
     @app.callback(

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.wait import WebDriverWait
 
@@ -38,7 +39,8 @@ def test_filter_then_click_a_row(browser: Any, tmp_path: Path) -> None:
     start_signed_in(browser, create_app(engine=engine), *make_user(engine, "analyst"))
     browser.driver.get(f"{browser.server_url}/rankings?lang=en&year=1394")
     browser.wait_for_text_to_equal("h1", t("page.rankings", "en"), timeout=15)
-    wait = WebDriverWait(browser.driver, 15)
+    # The page re-renders when the URL changes: an element read mid-render goes stale, so look again.
+    wait = WebDriverWait(browser.driver, 15, ignored_exceptions=(StaleElementReferenceException,))
     wait.until(lambda _: AGENCY in _codes(browser))
     everyone = browser.find_element(f"#{ids.RANKINGS_COUNT}").text
 

@@ -132,3 +132,23 @@ def test_layout_shows_filters_and_the_count(engine: Any) -> None:
     assert "Rankings" in text and "agencies" in text
     grid = next(c for c in page.children if getattr(c, "id", None) == "rankings-grid")
     assert grid.rowModelType == "infinite" and not getattr(grid, "rowData", None)
+
+
+def test_data_waiting_for_review_counts_only_when_asked_and_is_marked(tmp_path: Any) -> None:
+    from ingest.submissions import ingest_report_file
+    from tests.workbooks import write_filled_report
+
+    store = build_store(tmp_path)
+    waiting = "QM-EDU"
+    report = write_filled_report(tmp_path / "waiting.xlsx", agency=waiting, period="1394")
+    assert ingest_report_file(store, report, actor="it", max_bytes=10**7).status == "stored"  # pending
+
+    approved = {r["agency_code"]: r for r in _rows(store, "?lang=en&province=QM&year=1394")["rowData"]}
+    assert approved[waiting]["rank"] == "–" and "⌛" not in approved[waiting]["agency"]
+    with_pending = {r["agency_code"]: r for r in _rows(store, "?lang=en&province=QM&year=1394&pending=1")["rowData"]}
+    assert with_pending[waiting]["rank"] != "–" and with_pending[waiting]["agency"].endswith("⌛")
+    assert not with_pending[AGENCY]["agency"].endswith("⌛")  # approved data stays unmarked
+    with create_app(engine=store).server.test_request_context("/rankings"):
+        page = str(rankings.layout("en", province="QM", year="1394", pending="1"))
+    assert "Includes unapproved data" in page
+    store.dispose()

@@ -131,3 +131,27 @@ def _walk(component: Any) -> Iterator[Any]:
     for child in children if isinstance(children, list) else [children] if children is not None else []:
         if hasattr(child, "to_plotly_json"):
             yield from _walk(child)
+
+
+def test_a_report_waiting_for_review_or_returned_is_said_above_the_scores(tmp_path: Any) -> None:
+    from ingest.submissions import ingest_report_file
+    from store.workflow import review_submission
+    from tests.workbooks import TYPED_FORM, write_filled_report
+
+    store = build_store(tmp_path)
+    app = create_app(engine=store)
+
+    def note(lang: str = "en") -> str:
+        with app.server.app_context():
+            page = scorecard.layout(lang=lang, agency=AGENCY, year="1394")
+        found = [c for c in page.children if getattr(c, "id", None) == ids.SCORECARD_REVIEW_NOTE]
+        return text_of(found[0]) if found else ""
+
+    assert note() == ""  # everything approved
+    corrected = write_filled_report(tmp_path / "v3.xlsx", period="1394", form={**TYPED_FORM, "files_electronic": 710})
+    outcome = ingest_report_file(store, corrected, actor="kahak-it", max_bytes=10**7)
+    assert outcome.status == "stored" and outcome.submission_id is not None
+    assert "waiting for the governor's office's review" in note() and "انتظار بررسی" in note("fa")
+    review_submission(store, outcome.submission_id, "return", actor="office", reviewer=None, comment="check 710")
+    assert "returned for correction: check 710" in note()
+    store.dispose()
