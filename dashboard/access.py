@@ -20,14 +20,15 @@ from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import parse_qs
 
+from dash.exceptions import PreventUpdate
 from flask import has_request_context
 from flask_login import current_user
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 
 from dashboard import ids
 from dashboard.data import current_engine
-from metrics import api
 from store.accounts import ROLES, Principal, Role
+from store.models import Agency
 
 EVERYONE: frozenset[Role] = frozenset(ROLES)
 PAGE_ROLES: dict[str, frozenset[Role]] = {
@@ -93,11 +94,22 @@ def current_principal() -> Principal | None:
     return principal
 
 
+def require_principal() -> Principal:
+    """The signed-in user of a callback, which the request guard has already let through.
+
+    Raises ``PreventUpdate`` (no change on the page) if there is none, which only a call outside a
+    guarded request can meet."""
+    principal = current_principal()
+    if principal is None:
+        raise PreventUpdate
+    return principal
+
+
 def _agency_province(engine: Engine, code: str) -> str | None:
-    agencies = api.agencies(engine=engine)
-    if code not in agencies.index:
-        return None
-    return str(agencies.at[code, "province_code"])
+    """One indexed lookup: this runs on every guarded request, so no whole agency table is copied."""
+    with engine.connect() as connection:
+        province = connection.scalar(select(Agency.province_code).where(Agency.code == code))
+    return None if province is None else str(province)
 
 
 def may_read_agency(principal: Principal, code: str, engine: Engine | None = None) -> bool:

@@ -791,27 +791,30 @@ def _indicator_traces(
     return traces
 
 
+INDICATOR_FIELDS = (
+    "indicator",
+    "indicator_fa",
+    "indicator_en",
+    "unit",
+    "value",
+    "period_target",
+    "target",
+    "score",
+    "status",
+    "projected_value",
+    "year_reached",
+    "imputed",
+    "baseline_moved",
+    "baseline_year",
+)
+"""What the scorecard reads of each ``api.indicator_scores`` row (the page's table and the Excel sheet)."""
+
+
 def indicator_rows(indicators: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
     """The indicator table of the scorecard: value, this year's target on the path, status, projection,
     the year the target is reached at this pace and the data-quality flags, all as display text."""
     rows = []
-    columns = [
-        "indicator",
-        "indicator_fa",
-        "indicator_en",
-        "unit",
-        "value",
-        "period_target",
-        "target",
-        "score",
-        "status",
-        "projected_value",
-        "year_reached",
-        "imputed",
-        "baseline_moved",
-        "baseline_year",
-    ]
-    for row in records(indicators, columns):
+    for row in records(indicators, INDICATOR_FIELDS):
         unit = "%" if row["unit"] == "%" else ""
         flags = [t("flag.imputed", lang)] if bool(row["imputed"]) else []
         if bool(row["baseline_moved"]):

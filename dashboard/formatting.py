@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import jdatetime
 
 from dashboard.i18n import normalise_lang
+from store.periods import TEHRAN
 
 MISSING = "–"
 _PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
@@ -20,10 +20,7 @@ _FA_THOUSANDS = "٬"  # U+066C ARABIC THOUSANDS SEPARATOR
 _FA_DECIMAL = "٫"  # U+066B ARABIC DECIMAL SEPARATOR
 _FA_PERCENT = "٪"  # U+066A ARABIC PERCENT SIGN
 
-try:
-    DISPLAY_ZONE: dt.tzinfo = ZoneInfo("Asia/Tehran")
-except ZoneInfoNotFoundError:  # no tz database: Iran has kept +03:30 without daylight saving since 2022
-    DISPLAY_ZONE = dt.timezone(dt.timedelta(hours=3, minutes=30))
+DISPLAY_ZONE: dt.tzinfo = TEHRAN
 
 
 def _is_missing(value: object) -> bool:

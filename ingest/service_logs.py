@@ -35,10 +35,10 @@ from sqlalchemy import Engine, and_, insert, select, update
 from ingest import log_query
 from ingest.log_query import DURATION_BAD, DURATION_NEGATIVE, Vocabulary
 from ingest.text import match_key, normalize_text
+from store.events import record_event
 from store.models import (
     BUCKET_COLUMNS,
     Agency,
-    Event,
     IngestJob,
     LogAggregate,
     LogBatch,
@@ -521,21 +521,18 @@ def _store_batch(engine: Engine, outcome: LogIngestOutcome, rows: pd.DataFrame, 
         )
         # The event log records every change of what the scores read, and its newest id is the data
         # version that cached scores are keyed on: observed KPIs just changed.
-        connection.execute(
-            insert(Event),
-            {
-                "at": utc_now(),
-                "kind": "logs.stored",
-                "actor": job["started_by"],
-                "detail": {
-                    "job_id": job_id,
-                    "batch_id": batch_id,
-                    "file": outcome.file_name,
-                    "sha256": outcome.sha256,
-                    "source": outcome.source_system,
-                    "months": [list(m) for m in outcome.months],
-                    "replaced": outcome.replaced,
-                },
+        record_event(
+            connection,
+            "logs.stored",
+            actor=job["started_by"],
+            detail={
+                "job_id": job_id,
+                "batch_id": batch_id,
+                "file": outcome.file_name,
+                "sha256": outcome.sha256,
+                "source": outcome.source_system,
+                "months": [list(m) for m in outcome.months],
+                "replaced": outcome.replaced,
             },
         )
         outcome.job_id, outcome.batch_id = job_id, batch_id

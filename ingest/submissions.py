@@ -18,7 +18,8 @@ from sqlalchemy.exc import IntegrityError
 from ingest.problems import Problem, too_large_problem
 from ingest.schema import FORM_FIELDS, NUMERIC_KINDS, stored_value
 from ingest.self_reports import ParsedReport, read_self_report
-from store.models import Base, Event, ReportedService, ReportedValue, Submission, utc_now
+from store.events import record_event
+from store.models import Base, ReportedService, ReportedValue, Submission, utc_now
 from store.reference import agency_codes
 
 Status = Literal["stored", "duplicate", "rejected", "checked"]
@@ -164,36 +165,30 @@ def _write_submission(
                 for row, service in report.services
             ],
         )
-    connection.execute(
-        insert(Event),
-        {
-            "at": utc_now(),
-            "kind": "submission.stored",
-            "actor": actor,
-            "agency_code": form.agency_code,
-            "period_code": form.period,
-            "submission_id": submission_id,
-            "remote_addr": remote_addr,
-            "detail": {
-                "file": report.file_name,
-                "sha256": report.sha256,
-                "supersedes": previous_id,
-                "services": len(report.services),
-            },
+    record_event(
+        connection,
+        "submission.stored",
+        actor=actor,
+        detail={
+            "file": report.file_name,
+            "sha256": report.sha256,
+            "supersedes": previous_id,
+            "services": len(report.services),
         },
+        agency_code=form.agency_code,
+        period_code=form.period,
+        submission_id=submission_id,
+        remote_addr=remote_addr,
     )
     if approved_by:
-        connection.execute(
-            insert(Event),
-            {
-                "at": utc_now(),
-                "kind": "submission.approved",
-                "actor": approved_by,
-                "agency_code": form.agency_code,
-                "period_code": form.period,
-                "submission_id": submission_id,
-                "detail": {"file": report.file_name, "sha256": report.sha256, "comment": "approved on import"},
-            },
+        record_event(
+            connection,
+            "submission.approved",
+            actor=approved_by,
+            detail={"file": report.file_name, "sha256": report.sha256, "comment": "approved on import"},
+            agency_code=form.agency_code,
+            period_code=form.period,
+            submission_id=submission_id,
         )
     return submission_id
 

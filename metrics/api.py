@@ -519,8 +519,8 @@ def _completeness(engine: Engine) -> pd.DataFrame:
     subs = subs[subs["period_kind"] == "year"]
     deadlines = data.periods_frame(engine).set_index("period_code")["deadline"]
     subs = subs.assign(deadline=subs["period_code"].map(deadlines))
-    late = subs["deadline"].notna() & (pd.to_datetime(subs["submitted_at"]).dt.date > subs["deadline"])
-    subs = subs.assign(state=late.map({True: "late", False: "reported"}))
+    late = [audit.is_late(at, deadline) for at, deadline in zip(subs["submitted_at"], subs["deadline"], strict=True)]
+    subs = subs.assign(state=["late" if x else "reported" for x in late])
     matrix = subs.pivot_table(index="agency_code", columns="year", values="state", aggfunc="first")
     return matrix.reindex(index=agencies_index, columns=years).astype(object).fillna("missing")
 

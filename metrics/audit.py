@@ -6,12 +6,11 @@ and the ingest write it); the review queue is the submissions waiting for, or gi
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pandas as pd
 from sqlalchemy import Engine, or_, select
 
 from store.models import Agency, Event, Period, Submission
+from store.periods import TEHRAN
 
 AUDIT_COLUMNS = (
     "event_id",
@@ -73,13 +72,20 @@ def audit_frame(engine: Engine, *, province: str | None = None, limit: int | Non
     return pd.DataFrame(records, columns=list(AUDIT_COLUMNS))
 
 
-def _late(submitted_at: object, deadline: object) -> bool:
-    if deadline is None or pd.isna(deadline) or submitted_at is None:
+def is_late(submitted_at: object, deadline: object) -> bool:
+    """Was it submitted after the deadline's day ended in Tehran? (No deadline or no time: not late.)
+
+    >>> is_late(dt.datetime(2015, 4, 1, tzinfo=dt.UTC), dt.date(2015, 3, 31))
+    True
+    >>> is_late(dt.datetime(2015, 3, 31, 20, 0, tzinfo=dt.UTC), dt.date(2015, 3, 31)), is_late(None, None)
+    (True, False)
+    """
+    if deadline is None or pd.isna(deadline) or submitted_at is None or pd.isna(submitted_at):
         return False
     stamp = pd.Timestamp(submitted_at)
     stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp
-    # A deadline is a Tehran calendar day: late means after its end there (UTC+3:30).
-    return bool(stamp.tz_convert(dt.timezone(dt.timedelta(hours=3, minutes=30))).date() > pd.Timestamp(deadline).date())
+    # A deadline is a Tehran calendar day: late means after its end there.
+    return bool(stamp.tz_convert(TEHRAN).date() > pd.Timestamp(deadline).date())
 
 
 def review_frame(engine: Engine, *, province: str | None = None) -> pd.DataFrame:
@@ -114,7 +120,7 @@ def review_frame(engine: Engine, *, province: str | None = None) -> pd.DataFrame
         query = query.where(Agency.province_code == province)
     with engine.connect() as connection:
         frame = pd.DataFrame(connection.execute(query).mappings().all(), columns=list(query.selected_columns.keys()))
-    frame["late"] = [_late(s, d) for s, d in zip(frame["submitted_at"], frame["deadline"], strict=True)]
+    frame["late"] = [is_late(s, d) for s, d in zip(frame["submitted_at"], frame["deadline"], strict=True)]
     pending = frame[frame["review_status"] == "pending"].sort_values("submission_id")
     decided = frame[frame["review_status"] != "pending"].sort_values("submission_id", ascending=False)
     return pd.concat([pending, decided], ignore_index=True)

@@ -24,7 +24,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Connection, Engine, func, insert, select, update
 
-from store.models import Agency, Event, Province, SignInFailure, User, UserSession, utc_now
+from store.events import record_event
+from store.models import Agency, Province, SignInFailure, User, UserSession, utc_now
 from store.settings import Settings, get_settings
 
 Role = Literal["admin", "governor", "it_director", "analyst"]
@@ -99,32 +100,6 @@ def _principal(user: Any) -> Principal:
         role=user.role,  # only ROLES are ever stored (add_user checks)
         province_code=user.province_code,
         agency_code=user.agency_code,
-    )
-
-
-def record_event(
-    connection: Connection,
-    kind: str,
-    *,
-    actor: str,
-    detail: dict[str, object] | None = None,
-    agency_code: str | None = None,
-    period_code: str | None = None,
-    submission_id: int | None = None,
-    remote_addr: str | None = None,
-) -> None:
-    """Append one row to the audit log (the event table refuses UPDATE and DELETE)."""
-    connection.execute(
-        insert(Event).values(
-            at=utc_now(),
-            kind=kind,
-            actor=actor,
-            agency_code=agency_code,
-            period_code=period_code,
-            submission_id=submission_id,
-            detail=detail or {},
-            remote_addr=remote_addr,
-        )
     )
 
 

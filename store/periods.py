@@ -5,9 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import jdatetime
 from pydantic import BaseModel, ConfigDict
+
+try:
+    TEHRAN: dt.tzinfo = ZoneInfo("Asia/Tehran")
+except ZoneInfoNotFoundError:  # no tz database: Iran has kept +03:30 without daylight saving since 2022
+    TEHRAN = dt.timezone(dt.timedelta(hours=3, minutes=30))
+"""Where a reporting day (a deadline, a Jalali date shown) begins and ends."""
 
 PeriodKind = Literal["year", "half", "quarter"]
 _MONTHS_PER_PART = {"year": 12, "half": 6, "quarter": 3}

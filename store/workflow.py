@@ -13,7 +13,8 @@ from typing import Literal
 
 from sqlalchemy import Engine, select, update
 
-from store.accounts import AccountError, Principal, record_event
+from store.accounts import AccountError, Principal
+from store.events import record_event
 from store.models import Agency, Period, Submission, utc_now
 
 Decision = Literal["approve", "return"]

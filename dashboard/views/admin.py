@@ -13,10 +13,9 @@ from typing import Any
 import dash_mantine_components as dmc
 import pandas as pd
 from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
-from dash.exceptions import PreventUpdate
 
 from dashboard import ids
-from dashboard.access import current_principal
+from dashboard.access import require_principal
 from dashboard.auth import remote_addr
 from dashboard.data import current_engine
 from dashboard.formatting import format_year, jalali_date, plain_text
@@ -180,13 +179,6 @@ def deadline_action(principal: Principal, period: str | None, text: str | None, 
     return dmc.Alert(t("admin.deadline_set", lang, period=format_year(period, lang)), color="green"), True
 
 
-def _admin() -> Principal:
-    principal = current_principal()
-    if principal is None:  # the request guard lets only administrators reach these callbacks
-        raise PreventUpdate
-    return principal
-
-
 def register_callbacks(app: Dash) -> None:
     @app.callback(
         Output(ids.ADMIN_RESULT, "children"),
@@ -205,7 +197,7 @@ def register_callbacks(app: Dash) -> None:
         name, display, role, place, lang = args[3:]
         lang = normalise_lang(lang)
         action = {ids.ADMIN_ADD: "add", ids.ADMIN_RESET: "reset"}.get(str(ctx.triggered_id), "disable")
-        message, done = user_action(_admin(), action, name, display, role, place, lang)
+        message, done = user_action(require_principal(), action, name, display, role, place, lang)
         return message, users_table(users_frame(current_engine()), lang) if done else no_update
 
     @app.callback(
@@ -219,5 +211,5 @@ def register_callbacks(app: Dash) -> None:
     )
     def on_deadline(_clicks: int | None, period: str | None, text: str | None, lang: str | None) -> tuple[Any, Any]:
         lang = normalise_lang(lang)
-        message, done = deadline_action(_admin(), period, text, lang)
+        message, done = deadline_action(require_principal(), period, text, lang)
         return message, deadlines_table(periods_frame(current_engine()), lang) if done else no_update

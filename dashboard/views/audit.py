@@ -14,7 +14,7 @@ import pandas as pd
 from dash import Dash, Input, Output, dcc, html
 
 from dashboard import ids
-from dashboard.access import current_principal
+from dashboard.access import current_principal, require_principal
 from dashboard.data import current_engine
 from dashboard.formatting import format_year, jalali_datetime, plain_text
 from dashboard.i18n import normalise_lang, t
@@ -82,7 +82,4 @@ def register_callbacks(app: Dash) -> None:
         prevent_initial_call=True,
     )
     def on_export(_clicks: int | None) -> Any:
-        principal = current_principal()
-        if principal is None:
-            return None
-        return export(principal.province_scope)
+        return export(require_principal().province_scope)

@@ -23,13 +23,14 @@ from sqlalchemy import Engine
 from dashboard import ids
 from dashboard.access import current_principal
 from dashboard.data import current_engine
-from dashboard.formatting import DISPLAY_ZONE, format_number, format_percent, format_year, jalali_datetime
+from dashboard.formatting import format_number, format_percent, format_year, jalali_datetime
 from dashboard.grid import grid_options
 from dashboard.i18n import normalise_lang, pick, t
 from dashboard.urls import query_params, with_params
 from dashboard.views.choices import fold_text
 from dashboard.views.scope import one_data_version, per_version, province_codes
 from metrics import api
+from metrics.audit import is_late
 from metrics.data import agencies_frame, periods_frame, submissions_frame
 
 CellStatus = Literal["reported", "late", "pending", "returned", "missing"]
@@ -65,11 +66,7 @@ def cell_status(submitted_at: Any, deadline: dt.date | None) -> CellStatus:
     """
     if submitted_at is None or pd.isna(submitted_at):
         return "missing"
-    if deadline is None or pd.isna(deadline):
-        return "reported"
-    stamp = pd.Timestamp(submitted_at)
-    stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp
-    return "late" if stamp.tz_convert(DISPLAY_ZONE).date() > pd.Timestamp(deadline).date() else "reported"
+    return "late" if is_late(submitted_at, deadline) else "reported"
 
 
 def in_province(agencies: pd.DataFrame, province: str | None) -> pd.DataFrame:

@@ -12,10 +12,9 @@ from typing import Any
 import dash_mantine_components as dmc
 import pandas as pd
 from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
-from dash.exceptions import PreventUpdate
 
 from dashboard import ids
-from dashboard.access import current_principal
+from dashboard.access import current_principal, require_principal
 from dashboard.auth import remote_addr
 from dashboard.data import current_engine
 from dashboard.formatting import format_year, jalali_datetime, plain_text
@@ -149,9 +148,7 @@ def register_callbacks(app: Dash) -> None:
     def on_decision(
         _approve: int | None, _return: int | None, submission: str | None, comment: str | None, lang: str | None
     ) -> tuple[Any, ...]:
-        principal = current_principal()
-        if principal is None:
-            raise PreventUpdate
+        principal = require_principal()
         lang = normalise_lang(lang)
         decision = "approve" if ctx.triggered_id == ids.REVIEW_APPROVE else "return"
         message, taken = decide(principal, submission, decision, comment, lang)

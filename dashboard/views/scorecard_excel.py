@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from dashboard.figures import records, status_label
+from dashboard.figures import INDICATOR_FIELDS, records, status_label
 from dashboard.formatting import jalali_datetime
 from dashboard.i18n import normalise_lang, pick, t
 from dashboard.views.scope import pillars
@@ -126,21 +126,6 @@ HISTORY_COLUMNS = (
     "status",
     "supersedes_id",
 )
-INDICATOR_COLUMNS = (
-    "indicator",
-    "indicator_fa",
-    "indicator_en",
-    "unit",
-    "value",
-    "period_target",
-    "target",
-    "score",
-    "status",
-    "projected_value",
-    "year_reached",
-    "imputed",
-    "baseline_moved",
-)
 
 
 def _indicator_table(indicators: pd.DataFrame, lang: str) -> tuple[list[str], list[list[Any]]]:
@@ -174,6 +159,6 @@ def _indicator_table(indicators: pd.DataFrame, lang: str) -> tuple[list[str], li
             yes if bool(r["imputed"]) else no,
             yes if bool(r["baseline_moved"]) else no,
         ]
-        for r in records(indicators, INDICATOR_COLUMNS)
+        for r in records(indicators, INDICATOR_FIELDS)
     ]
     return header, rows

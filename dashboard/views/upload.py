@@ -17,11 +17,10 @@ from typing import Any, cast
 import dash_mantine_components as dmc
 import pandas as pd
 from dash import Dash, Input, Output, State, dcc, html, no_update
-from dash.exceptions import PreventUpdate
 from flask import current_app, has_app_context
 
 from dashboard import ids
-from dashboard.access import current_principal
+from dashboard.access import current_principal, require_principal
 from dashboard.auth import remote_addr
 from dashboard.data import current_engine
 from dashboard.formatting import format_number, format_year
@@ -181,14 +180,6 @@ def check_upload(
     return report_view(outcome, lang), outcome.status == "checked"
 
 
-def _uploader() -> Principal:
-    """The signed-in user (the request guard let only an IT director reach this page's callbacks)."""
-    principal = current_principal()
-    if principal is None:
-        raise PreventUpdate
-    return principal
-
-
 def picker_options(search: object, picked: str | None, lang: str) -> list[dict[str, str]]:
     """The agency picker's options: the picked agency, then the first matches of what was typed."""
     return agency_picker_options(search, [picked] if picked else [], normalise_lang(lang))
@@ -324,7 +315,7 @@ def register_callbacks(app: Dash) -> None:
         prevent_initial_call=True,
     )
     def dry_run(contents: str | None, file_name: str | None, lang: str | None) -> tuple[Any, bool, Any, bool]:
-        view, can_confirm = check_upload(contents, file_name, lang or "fa", dry_run=True, uploader=_uploader())
+        view, can_confirm = check_upload(contents, file_name, lang or "fa", dry_run=True, uploader=require_principal())
         return view, not can_confirm, None, True
 
     @app.callback(
@@ -337,7 +328,7 @@ def register_callbacks(app: Dash) -> None:
         prevent_initial_call=True,
     )
     def confirm(_clicks: int | None, contents: str | None, file_name: str | None, lang: str | None) -> tuple[Any, bool]:
-        view, _ = check_upload(contents, file_name, lang or "fa", dry_run=False, uploader=_uploader())
+        view, _ = check_upload(contents, file_name, lang or "fa", dry_run=False, uploader=require_principal())
         return view, True
 
 
