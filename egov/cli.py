@@ -280,7 +280,7 @@ def demo(
     logs: Annotated[bool, typer.Option(help="Also write and load the demo service logs.")] = True,
 ) -> None:
     """Write the deterministic demo workbooks (and service logs) and load them through the real ingest."""
-    from egov.demo import DEMO_ACTOR, demo_files_loaded, demo_reports, load_demo_spec
+    from egov.demo import DEMO_ACTOR, demo_files_loaded, demo_reports, load_demo_spec, set_demo_deadlines
     from ingest.submissions import ingest_report_file
     from store.engine import open_store
 
@@ -302,7 +302,12 @@ def demo(
             path = folder / report.file_name
             report.builder().save(path)
             outcome = ingest_report_file(
-                engine, path, actor=DEMO_ACTOR, max_bytes=settings.max_upload_bytes, approved_by=report.approved_by
+                engine,
+                path,
+                actor=DEMO_ACTOR,
+                max_bytes=settings.max_upload_bytes,
+                approved_by=report.approved_by,
+                submitted_at=report.submitted_at,
             )
             counts[outcome.status] = counts.get(outcome.status, 0) + 1
             if outcome.status == "rejected":
@@ -312,6 +317,7 @@ def demo(
     console.print(f"demo: {len(reports)} workbooks in {folder} ({summary}) in {time.perf_counter() - started:.1f} s")
     if counts.get("rejected"):
         raise typer.Exit(1)
+    set_demo_deadlines(engine, spec, years)
     if logs:
         _demo_logs(engine, spec, provinces={p.upper() for p in province} if province else None, years=years)
 

@@ -6,6 +6,7 @@ kinds of agency appear: leaders, steady ones, laggards, and agencies that claim 
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import jdatetime
 import yaml
 from openpyxl import Workbook
 from pydantic import BaseModel, ConfigDict
@@ -23,8 +25,10 @@ from ingest.schema import FORM_FIELDS, LEVEL_FIELDS, SERVICE_DESK_STAGES, SERVIC
 from ingest.template import build_template, form_rows
 from ingest.text import to_persian_digits
 from store.declared import AgencyDecl, load_organisation
-from store.models import Submission
+from store.models import Period, Submission
+from store.periods import TEHRAN
 from store.settings import DECLARED_DATA_DIR
+from store.workflow import set_deadline
 
 Range = tuple[float, float]
 DEMO_ACTOR = "demo"
@@ -48,6 +52,25 @@ class PendingReview(BaseModel):
     share: float
 
 
+class Sending(BaseModel):
+    """When the demo's reports were sent, so that the Reporting page has deadlines and late reports to show.
+
+    The deadline of plan year Y is ``deadline_month/deadline_day`` of Y + 1 (Jalali). A report goes out
+    ``days_after_report`` days after the date written in it; a ``late_share`` of them ``days_late`` days
+    after the deadline instead. Reports are sent in office hours, Tehran time.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    deadline_month: int
+    deadline_day: int
+    days_after_report: tuple[int, int]
+    late_share: float
+    days_late: tuple[int, int]
+
+    def deadline(self, year: int) -> dt.date:
+        return jdatetime.date(year + 1, self.deadline_month, self.deadline_day).togregorian()
+
+
 class DemoSpec(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     version: int
@@ -62,6 +85,7 @@ class DemoSpec(BaseModel):
     service_verbs: tuple[tuple[str, str], ...]
     service_objects: tuple[tuple[str, str], ...]
     pending_review: PendingReview
+    sending: Sending
 
 
 @lru_cache(maxsize=1)
@@ -93,6 +117,8 @@ class DemoReport:
     builder: Callable[[], Workbook]
     approved_by: str | None = DEMO_ACTOR
     """Who approved it on import; ``None``: it waits for review (see ``pending_review`` in demo.yaml)."""
+    submitted_at: dt.datetime | None = None
+    """When the agency sent it (``sending`` in demo.yaml)."""
 
 
 def plan_agencies(spec: DemoSpec, agencies: tuple[AgencyDecl, ...]) -> list[AgencyPlan]:
@@ -252,6 +278,7 @@ def demo_reports(
                 and plan.agency.province in review.provinces
                 and random.Random(f"{spec.seed}:{plan.agency.code}:{year}:review").random() < review.share
             )
+            sent = sent_at(spec, plan.agency.code, year, str(values["report_date"]))
             for version in range(1, versions + 1):
                 yield DemoReport(
                     plan.agency.code,
@@ -259,7 +286,35 @@ def demo_reports(
                     f"{plan.agency.code}_{year}" + (f"_v{version}" if versions > 1 else "") + ".xlsx",
                     _builder(plan, year, values, services, rng.random(), messy=messy, correction=version > 1),
                     approved_by=None if pending else DEMO_ACTOR,
+                    submitted_at=sent + dt.timedelta(days=7 * (version - 1)),  # a correction a week later
                 )
+
+
+def sent_at(spec: DemoSpec, agency_code: str, year: int, report_date: str) -> dt.datetime:
+    """When an agency sent its report for ``year`` (UTC), drawn from its own seed so the rest of the demo
+    stays as it was."""
+    rng = random.Random(f"{spec.seed}:{agency_code}:{year}:sent")
+    rules = spec.sending
+    if rng.random() < rules.late_share:
+        day = rules.deadline(year) + dt.timedelta(days=rng.randint(*rules.days_late))
+    else:
+        written = jdatetime.date(*(int(part) for part in report_date.split("/"))).togregorian()
+        day = min(written + dt.timedelta(days=rng.randint(*rules.days_after_report)), rules.deadline(year))
+    local = dt.datetime.combine(day, dt.time(rng.randint(8, 14), rng.randint(0, 59)), tzinfo=TEHRAN)
+    return local.astimezone(dt.UTC)
+
+
+def set_demo_deadlines(engine: Engine, spec: DemoSpec, years: tuple[int, int]) -> list[str]:
+    """Give the demo's plan years their deadlines (``sending`` in demo.yaml), where none is set yet: an
+    administrator's own deadline is kept. Returns the periods set."""
+    with engine.connect() as connection:
+        unset = set(connection.scalars(select(Period.code).where(Period.kind == "year", Period.deadline.is_(None))))
+    done = []
+    for year in range(years[0], years[1] + 1):
+        if str(year) in unset:
+            set_deadline(engine, str(year), spec.sending.deadline(year), actor=DEMO_ACTOR)
+            done.append(str(year))
+    return done
 
 
 def demo_files_loaded(engine: Engine) -> set[str]:

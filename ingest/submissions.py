@@ -6,6 +6,7 @@ for the same agency and period supersedes the current submission, which stays in
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Set
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -113,8 +114,10 @@ def _write_submission(
     actor: str,
     approved_by: str | None,
     remote_addr: str | None = None,
+    submitted_at: dt.datetime | None = None,
 ) -> int:
     form = report.form
+    sent = submitted_at or utc_now()
     assert form is not None
     if previous_id is not None:
         connection.execute(_SUPERSEDE, {"previous_id": previous_id})
@@ -129,14 +132,14 @@ def _write_submission(
             "content_sha256": report.content_sha256,
             "template_version": report.template_version or "",
             "submitted_by": actor,
-            "submitted_at": utc_now(),
+            "submitted_at": sent,
             "status": "submitted",
             "supersedes_id": previous_id,
             "reporter_name": form.reporter_name,
             "report_date": form.report_date,
             "review_status": "approved" if approved_by else "pending",
             "reviewed_by": approved_by,
-            "reviewed_at": utc_now() if approved_by else None,
+            "reviewed_at": sent if approved_by else None,
         },
     ).scalar_one()
     values = form.model_dump()
@@ -174,6 +177,7 @@ def _write_submission(
             "sha256": report.sha256,
             "supersedes": previous_id,
             "services": len(report.services),
+            **({"sent_at": sent.isoformat()} if submitted_at else {}),  # loaded after the fact
         },
         agency_code=form.agency_code,
         period_code=form.period,
@@ -201,12 +205,14 @@ def store_report(
     dry_run: bool = False,
     approved_by: str | None = None,
     remote_addr: str | None = None,
+    submitted_at: dt.datetime | None = None,
 ) -> IngestOutcome:
     """Store a checked report (or, with ``dry_run``, only say whether it would be).
 
     A new submission waits for the governor's office's review (``store.workflow``); ``approved_by``
     stores it approved at once, in the same transaction, for imports whose review happened elsewhere
-    (the demo, or an operator loading approved paper returns from the command line).
+    (the demo, or an operator loading approved paper returns from the command line). ``submitted_at``
+    is when the agency sent it, for reports loaded after the fact (the demo's past years); default now.
 
     Uploads for the same agency and period at the same moment are taken one after the other
     (PostgreSQL: a transaction-scoped advisory lock; SQLite has one writer anyway); should two still
@@ -221,7 +227,14 @@ def store_report(
     for attempt in range(_CONCURRENT_RETRIES + 1):
         try:
             return _store_once(
-                engine, report, outcome, actor=actor, dry_run=dry_run, approved_by=approved_by, remote_addr=remote_addr
+                engine,
+                report,
+                outcome,
+                actor=actor,
+                dry_run=dry_run,
+                approved_by=approved_by,
+                remote_addr=remote_addr,
+                submitted_at=submitted_at,
             )
         except IntegrityError:
             if attempt == _CONCURRENT_RETRIES:
@@ -241,6 +254,7 @@ def _store_once(
     dry_run: bool,
     approved_by: str | None,
     remote_addr: str | None,
+    submitted_at: dt.datetime | None,
 ) -> IngestOutcome:
     with engine.begin() as connection:
         if connection.dialect.name == "postgresql":  # one writer per agency and period at a time
@@ -260,7 +274,13 @@ def _store_once(
             outcome.status = "checked"
             return outcome
         outcome.submission_id = _write_submission(
-            connection, report, existing.current_id, actor=actor, approved_by=approved_by, remote_addr=remote_addr
+            connection,
+            report,
+            existing.current_id,
+            actor=actor,
+            approved_by=approved_by,
+            remote_addr=remote_addr,
+            submitted_at=submitted_at,
         )
         outcome.status = "stored"
     return outcome
@@ -277,13 +297,22 @@ def ingest_report_bytes(
     approved_by: str | None = None,
     reportable: Set[str] | None = None,
     remote_addr: str | None = None,
+    submitted_at: dt.datetime | None = None,
 ) -> IngestOutcome:
     """Read, check and store one workbook given as bytes (the web upload's path: ``reportable`` is
     what the signed-in user may report for, ``remote_addr`` where they are, for the audit log)."""
     report = read_self_report(
         data, file_name=file_name, known_agencies=agency_codes(engine), max_bytes=max_bytes, reportable=reportable
     )
-    return store_report(engine, report, actor=actor, dry_run=dry_run, approved_by=approved_by, remote_addr=remote_addr)
+    return store_report(
+        engine,
+        report,
+        actor=actor,
+        dry_run=dry_run,
+        approved_by=approved_by,
+        remote_addr=remote_addr,
+        submitted_at=submitted_at,
+    )
 
 
 def ingest_report_file(
@@ -294,6 +323,7 @@ def ingest_report_file(
     max_bytes: int,
     dry_run: bool = False,
     approved_by: str | None = None,
+    submitted_at: dt.datetime | None = None,
 ) -> IngestOutcome:
     """Read, check and store one workbook on disk (the command line's path)."""
     if path.stat().st_size > max_bytes:
@@ -308,4 +338,5 @@ def ingest_report_file(
         max_bytes=max_bytes,
         dry_run=dry_run,
         approved_by=approved_by,
+        submitted_at=submitted_at,
     )

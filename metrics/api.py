@@ -623,8 +623,8 @@ def review_queue(*, province: str | None = None, engine: Engine | None = None) -
     """Submissions and their review (pending first), with ``late`` against the period's deadline.
 
     >>> queue = api.review_queue(province="QM")
-    >>> sorted(set(queue["review_status"])), bool(queue["late"].any())
-    (['approved'], False)
+    >>> sorted(set(queue["review_status"])), 0 < int(queue["late"].sum()) < len(queue) / 4  # a few late
+    (['approved'], True)
     """
     return audit.review_frame(_engine(engine), province=province)
 

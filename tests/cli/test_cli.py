@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
+import jdatetime
 from openpyxl import load_workbook
 from sqlalchemy import create_engine, func, select
 from typer.testing import CliRunner
 
 from egov.cli import app
 from ingest import layout
-from store.models import Submission
+from metrics.audit import is_late
+from store.engine import upgrade_store
+from store.models import Period, Submission
+from store.workflow import set_deadline
 from tests.workbooks import AGENCY, fill_report, form_cell
 
 runner = CliRunner()
@@ -98,3 +103,29 @@ def test_demo_loads_every_workbook_once_and_is_deterministic(cli_env: Path, stor
         ).all()
     engine.dispose()
     assert again == stored  # nothing added twice
+
+
+def test_demo_reports_were_sent_around_their_deadlines(cli_env: Path, store_url: str) -> None:
+    """The demo gives its plan years deadlines and its reports the days they were sent (a few weeks after
+    the plan year ended, some late), so the Reporting page has late reports to show; an administrator's
+    own deadline is kept."""
+    engine = create_engine(store_url)
+    upgrade_store(engine)
+    own = dt.date(2015, 5, 1)
+    set_deadline(engine, "1393", own, actor="admin")
+    args = ["demo", "--province", "QM", "--first-year", "1393", "--last-year", "1394", "--no-logs"]
+
+    assert runner.invoke(app, args).exit_code == 0
+
+    with engine.connect() as connection:
+        deadlines = dict(connection.execute(select(Period.code, Period.deadline).where(Period.kind == "year")).all())
+        sent = connection.execute(select(Submission.period_code, Submission.submitted_at)).all()
+    engine.dispose()
+    assert deadlines["1393"] == own
+    assert deadlines["1394"] == jdatetime.date(1395, 1, 31).togregorian()  # demo.yaml: end of Farvardin
+    assert deadlines["1392"] is None  # a year the demo did not load
+    for period, at in sent:
+        day = jdatetime.date.fromgregorian(date=at.date())
+        assert day.year == int(period) + 1 and day.month <= 3, (period, at)
+    late = [is_late(at, deadlines[period]) for period, at in sent if period == "1394"]
+    assert 0 < sum(late) < len(late) / 4  # a few late, most on time
