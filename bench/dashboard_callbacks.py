@@ -163,7 +163,11 @@ def cases(app: Dash, sample: dict[str, Any]) -> list[Case]:
     in_year = "p.year = :year"
     answer_rows = _callback(app, f"{ids.RANKINGS_GRID}.getRowsResponse")
     download_excel = _callback(app, f"{ids.SCORECARD_DOWNLOAD}.data")
-    show_panel = _callback(app, f"{ids.WHATIF_HOLDER}.children")
+    scorecard_body = _callback(app, f"{ids.SCORECARD_BODY}.children")
+    compare_body = _callback(app, f"{ids.COMPARE_BODY}.children")
+    show_panel = _callback(
+        app, f"..{ids.WHATIF_PROVINCE}.data...{ids.WHATIF_PROVINCE}.value...{ids.WHATIF_YEAR}.value.."
+    )
     rescore = _callback(app, f"{ids.WHATIF_TABLE}.children")
     download_template = _callback(app, f"{ids.UPLOAD_TEMPLATE_DOWNLOAD}.data")
     pillars = [g.code for g in overview.pillars()]
@@ -222,6 +226,13 @@ def cases(app: Dash, sample: dict[str, Any]) -> list[Case]:
             VALUES_SQL.format(where="a.code = :agency"),
             lambda i: {"agency": agencies[i % len(agencies)]},
         ),
+        Case(  # the page's body: its own answer, which the layout's first render asks for
+            "scorecard",
+            "body, agency i",
+            lambda i: scorecard_body(True, f"{search}&agency={agencies[i % len(agencies)]}"),
+            VALUES_SQL.format(where="a.code = :agency"),
+            lambda i: {"agency": agencies[i % len(agencies)]},
+        ),
         Case(
             "scorecard",
             "Excel download, agency i",
@@ -233,6 +244,13 @@ def cases(app: Dash, sample: dict[str, Any]) -> list[Case]:
             "compare",
             "layout, 4 agencies",
             lambda i: compare.layout("fa", agencies=",".join(agencies[i % 4 :: 4][:4]), year=str(YEAR)),
+            VALUES_SQL.format(where=f"{in_year} AND a.code IN (:a0, :a1, :a2, :a3)"),
+            lambda i: {**year, **{f"a{k}": code for k, code in enumerate(agencies[i % 4 :: 4][:4])}},
+        ),
+        Case(  # the page's body: its own answer, which the layout's first render asks for
+            "compare",
+            "body, 4 agencies",
+            lambda i: compare_body(True, f"{search}&agencies={','.join(agencies[i % 4 :: 4][:4])}"),
             VALUES_SQL.format(where=f"{in_year} AND a.code IN (:a0, :a1, :a2, :a3)"),
             lambda i: {**year, **{f"a{k}": code for k, code in enumerate(agencies[i % 4 :: 4][:4])}},
         ),
@@ -264,7 +282,7 @@ def cases(app: Dash, sample: dict[str, Any]) -> list[Case]:
         Case(
             "methodology",
             "what-if panel",
-            lambda _i: show_panel("whatif-holder", "?lang=fa"),
+            lambda _i: show_panel(ids.WHATIF_HOLDER, "fa"),
             "SELECT code, name_fa, name_en FROM provinces",
         ),
         Case(

@@ -19,9 +19,9 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterable, Sequence
-from functools import cache
-from typing import Any, cast
+from collections.abc import Iterable, Mapping, Sequence
+from functools import cache, lru_cache
+from typing import Any, TypeAlias, cast
 
 import dash_mantine_components as dmc
 import numpy as np
@@ -89,6 +89,44 @@ def graph(figure: Figure, *, graph_id: str | None = None, height: str | None = N
     extra: dict[str, Any] = {"id": graph_id} if graph_id else {}
     style = {"height": height} if height else {}
     return dcc.Graph(figure=figure, config=cast("Any", _CONFIG), style=style, className="egov-figure", **extra)
+
+
+# --- components as plain data --------------------------------------------------------------------------------
+Element = dict[str, Any]
+"""A Dash component as plain data, ``{"props": {...}, "type": "Td", "namespace": "dash_html_components"}``:
+exactly what ``Component.to_plotly_json()`` gives and what the browser receives for it.
+
+A callback answer made only of plain data (dicts, lists, strings, numbers) is encoded by orjson in C; a
+single ``Component`` in it makes ``to_json_plotly`` walk the whole answer in Python instead (≈ 1 µs a
+node: 5 ms for a scorecard). The pages that show many cells (scorecard, compare) build their bodies
+this way; ``tests/dashboard/test_figures.py`` rebuilds every element as the real component (which
+checks each property name) and compares the two."""
+HTML = "dash_html_components"
+DCC = "dash_core_components"
+DMC = "dash_mantine_components"
+
+
+def element(namespace: str, kind: str, children: Any = None, /, **props: Any) -> Element:
+    """The component ``kind`` of ``namespace`` as plain data; props left ``None`` are left out."""
+    if any(value is None for value in props.values()):
+        props = {key: value for key, value in props.items() if value is not None}
+    if children is not None:
+        props["children"] = children
+    return {"props": props, "type": kind, "namespace": namespace}
+
+
+def tag(kind: str, children: Any = None, /, **props: Any) -> Element:
+    """An ``html.<kind>`` as plain data: ``tag("Td", "12", className="egov-num")``."""
+    if any(value is None for value in props.values()):
+        props = {key: value for key, value in props.items() if value is not None}
+    if children is not None:
+        props["children"] = children
+    return {"props": props, "type": kind, "namespace": HTML}
+
+
+def graph_element(figure: Figure, *, graph_id: str) -> Element:
+    """:func:`graph` as plain data."""
+    return element(DCC, "Graph", figure=figure, config=_CONFIG, style={}, className="egov-figure", id=graph_id)
 
 
 @cache
@@ -298,6 +336,17 @@ def records(frame: pd.DataFrame, columns: Sequence[str]) -> list[dict[str, Any]]
     ]
 
 
+Rows: TypeAlias = pd.DataFrame | list[dict[str, Any]]
+"""A table's rows: a frame, or its rows as dicts already (what ``records`` gives)."""
+Row: TypeAlias = pd.Series | Mapping[str, Any]
+"""One row: a frame's (a ``Series``), or as a dict."""
+
+
+def rows_of(table: Rows, columns: Sequence[str]) -> list[dict[str, Any]]:
+    """``records(table, columns)`` for a frame; rows given as dicts as they are."""
+    return table if isinstance(table, list) else records(table, columns)
+
+
 def pillar_names(pillars: Iterable[Any], lang: str) -> dict[str, str]:
     """Pillar code → name in the language, from catalogue groups (anything with code/name_fa/name_en)."""
     return {p.code: pick(lang, p.name_fa, p.name_en) for p in pillars}
@@ -448,25 +497,53 @@ def status_totals(scores: pd.DataFrame) -> dict[str, int]:
 
 def status_cards(totals: dict[str, int], lang: str) -> dmc.SimpleGrid:
     """Four cards: ahead, on track, behind, off track: symbol, word, count and share, never colour alone."""
-    whole = sum(totals.values())
     cards = [
         html.Div(
             [
-                html.Div(status_label(status, lang), className="egov-status-word"),
-                html.Div(format_number(totals.get(status, 0), lang), className="egov-kpi egov-num"),
-                html.Div(
-                    t("overview.of_results", lang, share=format_percent(100 * totals.get(status, 0) / whole, lang))
-                    if whole
-                    else MISSING,
-                    className="egov-muted",
-                ),
+                html.Div(word, className="egov-status-word"),
+                html.Div(count, className="egov-kpi egov-num"),
+                html.Div(share, className="egov-muted"),
             ],
             className=f"egov-status-card egov-status-{status}",
             **cast("dict[str, Any]", {"data-status": status}),
         )
-        for status in STATUSES
+        for status, word, count, share in _status_card_texts(totals, lang)
     ]
     return dmc.SimpleGrid(cards, cols={"base": 2, "sm": 4}, spacing="sm")
+
+
+def status_cards_element(totals: dict[str, int], lang: str) -> Element:
+    """:func:`status_cards` as plain data."""
+    cards = [
+        tag(
+            "Div",
+            [
+                tag("Div", word, className="egov-status-word"),
+                tag("Div", count, className="egov-kpi egov-num"),
+                tag("Div", share, className="egov-muted"),
+            ],
+            className=f"egov-status-card egov-status-{status}",
+            **{"data-status": status},
+        )
+        for status, word, count, share in _status_card_texts(totals, lang)
+    ]
+    return element(DMC, "SimpleGrid", cards, cols={"base": 2, "sm": 4}, spacing="sm")
+
+
+def _status_card_texts(totals: dict[str, int], lang: str) -> list[tuple[str, str, str, str]]:
+    """Each status card's status, symbol and word, count and share of all results."""
+    whole = sum(totals.values())
+    return [
+        (
+            status,
+            status_label(status, lang),
+            format_number(totals.get(status, 0), lang),
+            t("overview.of_results", lang, share=format_percent(100 * totals.get(status, 0) / whole, lang))
+            if whole
+            else MISSING,
+        )
+        for status in STATUSES
+    ]
 
 
 def maturity_mix_figure(stages: pd.DataFrame, lang: str) -> Figure:
@@ -583,14 +660,20 @@ def completeness_summary(counts: dict[str, int], year: int, lang: str, *, summar
 
 
 # --- scorecard ---------------------------------------------------------------------------------------------
-def pillar_comparison_figure(agency: pd.Series, peers: pd.DataFrame, names: dict[str, str], lang: str) -> Figure:
-    """The agency's score on each pillar beside the median of the scored agencies of its province."""
+def pillar_comparison_figure(
+    agency: Row, peers: pd.DataFrame | Mapping[str, float], names: dict[str, str], lang: str
+) -> Figure:
+    """The agency's score on each pillar beside the median of the scored agencies of its province
+    (``peers``: their rows, or each ``pillar_*`` column's median already)."""
     title = t("scorecard.pillars", lang)
-    codes = [code for code in names if f"pillar_{code}" in agency.index]
+    codes = [code for code in names if f"pillar_{code}" in agency]
     columns = [f"pillar_{code}" for code in codes]
-    scored = peers["scored"].to_numpy(dtype=bool)
     own = [agency[column] for column in columns]
-    median = [_median(peers[column], scored) if scored.any() else None for column in columns]
+    if isinstance(peers, pd.DataFrame):
+        scored = peers["scored"].to_numpy(dtype=bool)
+        median = [_median(peers[column], scored) if scored.any() else None for column in columns]
+    else:
+        median = [peers.get(column) for column in columns]
     if all(pd.isna(v) for v in own) and all(pd.isna(v) for v in median):
         return empty_figure(lang, title=title)
     labels = [names[code] for code in codes]
@@ -629,7 +712,7 @@ def _median(values: pd.Series, keep: np.ndarray) -> float:
 
 
 def indicator_paths_figure(
-    trajectory: pd.DataFrame, indicators: pd.DataFrame, lang: str, *, first_year: int, target_year: int
+    trajectory: Rows, indicators: Rows, lang: str, *, first_year: int, target_year: int
 ) -> Figure:
     """One small panel per indicator: reported values year by year, the straight path from the baseline
     to the target, and the projection at the current pace to the target year.
@@ -638,10 +721,10 @@ def indicator_paths_figure(
     ``api.indicator_scores`` for the shown year (baseline, target, projection, status).
     """
     title = t("scorecard.paths", lang, year=format_year(target_year, lang))
-    if indicators.empty:
+    infos = rows_of(indicators, _PATH_COLUMNS)
+    if not infos:
         return empty_figure(lang, title=title)
     rtl = normalise_lang(lang) == "fa"
-    infos = records(indicators, _PATH_COLUMNS)
     codes = [info["indicator"] for info in infos]
     columns = 3
     rows = math.ceil(len(codes) / columns)
@@ -684,12 +767,12 @@ _PATH_COLUMNS = (
 )
 
 
-def _trajectory_points(trajectory: pd.DataFrame) -> dict[str, list[tuple[int, float | None]]]:
+def _trajectory_points(trajectory: Rows) -> dict[str, list[tuple[int, float | None]]]:
     """Each indicator's (year, value) points in the trajectory's order (missing values as ``None``)."""
     points: dict[str, list[tuple[int, float | None]]] = {}
-    years, values = trajectory["year"].tolist(), trajectory["value"].tolist()
-    for code, year, value in zip(trajectory["indicator"].tolist(), years, values, strict=True):
-        points.setdefault(code, []).append((int(year), None if pd.isna(value) else float(value)))
+    for row in rows_of(trajectory, ["indicator", "year", "value"]):
+        value = row["value"]
+        points.setdefault(row["indicator"], []).append((int(row["year"]), None if _missing(value) else float(value)))
     return points
 
 
@@ -699,7 +782,11 @@ def _mirror_row(titles: list[str], start: int, columns: int) -> list[str]:
 
 
 def _missing(value: object) -> bool:
-    return value is None or bool(pd.isna(value))
+    if value is None:
+        return True
+    if isinstance(value, float):  # most values: a float, NaN when missing (no pandas call)
+        return value != value
+    return bool(pd.isna(value))
 
 
 def _panel_ticks(points: list[tuple[int, float | None]], info: dict[str, Any], lang: str) -> dict[str, Any]:
@@ -711,9 +798,21 @@ def _panel_ticks(points: list[tuple[int, float | None]], info: dict[str, Any], l
         candidates += [info.get("target"), info.get("projected_value")]
         found = [float(v) for v in candidates if not _missing(v)]
         lo, hi = min([0.0, *found]), max([1.0, *found])
-    ticks = _number_ticks(lo, hi, lang, count=4)
+    ticks = _panel_number_ticks(lo, hi, normalise_lang(lang))
     pad = (hi - lo) * 0.08
     return {**ticks, "range": [lo - pad, hi + pad]}
+
+
+@lru_cache(maxsize=1024)
+def _panel_number_ticks(lo: float, hi: float, lang: str) -> dict[str, Any]:
+    """A panel's ticks, kept: most panels are percentages with the same five ticks (shared, never changed)."""
+    return _number_ticks(lo, hi, lang, count=4)
+
+
+@lru_cache(maxsize=256)
+def _year_text(year: int, lang: str) -> str:
+    """``format_year``, kept: the same few plan years label every panel's points."""
+    return format_year(year, lang)
 
 
 def _panel_title(info: dict[str, Any], lang: str) -> str:
@@ -738,8 +837,8 @@ def _indicator_traces(
             "name": t("scorecard.reported", lang),
             "legendgroup": "reported",
             "showlegend": legend,
-            "text": [format_number(value, lang, decimals=1) for _, value in reported],
-            "customdata": [format_year(year, lang) for year, _ in reported],
+            "text": [_number_text(value, lang, 1) for _, value in reported],
+            "customdata": [_year_text(year, lang) for year, _ in reported],
             "hovertemplate": "%{customdata}: %{text}<extra></extra>",
         }
     ]
@@ -810,11 +909,11 @@ INDICATOR_FIELDS = (
 """What the scorecard reads of each ``api.indicator_scores`` row (the page's table and the Excel sheet)."""
 
 
-def indicator_rows(indicators: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
+def indicator_rows(indicators: Rows, lang: str) -> list[dict[str, Any]]:
     """The indicator table of the scorecard: value, this year's target on the path, status, projection,
     the year the target is reached at this pace and the data-quality flags, all as display text."""
     rows = []
-    for row in records(indicators, INDICATOR_FIELDS):
+    for row in rows_of(indicators, INDICATOR_FIELDS):
         unit = "%" if row["unit"] == "%" else ""
         flags = [t("flag.imputed", lang)] if bool(row["imputed"]) else []
         if bool(row["baseline_moved"]):
@@ -827,7 +926,7 @@ def indicator_rows(indicators: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
                 "value": _with_unit(row["value"], unit, lang),
                 "period_target": _with_unit(row["period_target"], unit, lang),
                 "target": _with_unit(row["target"], unit, lang),
-                "score": format_number(row["score"], lang, decimals=0),
+                "score": _number_text(row["score"], lang, 0),
                 "status": status_label(row["status"], lang),
                 "status_code": row["status"],
                 "projected_value": _with_unit(row["projected_value"], unit, lang),
@@ -838,6 +937,13 @@ def indicator_rows(indicators: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
     return rows
 
 
+@lru_cache(maxsize=8192)
+def _number_text(value: float | None, lang: str, decimals: int) -> str:
+    """``format_number``, kept: targets, path targets and scores repeat from agency to agency."""
+    return format_number(value, lang, decimals=decimals)
+
+
+@lru_cache(maxsize=8192)
 def _with_unit(value: object, unit: str, lang: str) -> str:
     if value is None or pd.isna(value):
         return MISSING
@@ -845,9 +951,9 @@ def _with_unit(value: object, unit: str, lang: str) -> str:
     return format_percent(number, lang, decimals=1) if unit == "%" else format_number(number, lang, decimals=1)
 
 
-def quality_flags(agency: pd.Series, indicators: pd.DataFrame, lang: str, *, flags_id: str) -> html.Div:
+def quality_flags(agency: Row, indicators: Rows, lang: str, *, flags_id: str) -> Element:
     """What to keep in mind before trusting the numbers: not scored and why, coverage, imputed values,
-    baselines taken from a later year. Says so plainly when there is nothing to flag."""
+    baselines taken from a later year. Says so plainly when there is nothing to flag. Plain data."""
     items: list[str] = []
     if not bool(agency.get("scored", False)):
         reason = agency.get("not_scored_reason") or ""
@@ -855,19 +961,14 @@ def quality_flags(agency: pd.Series, indicators: pd.DataFrame, lang: str, *, fla
     coverage = agency.get("coverage")
     if coverage is not None and not pd.isna(coverage) and coverage < 1:
         items.append(t("flag.coverage", lang, share=format_percent(100 * float(coverage), lang)))
-    names = {
-        r["indicator"]: pick(lang, r["indicator_fa"], r["indicator_en"])
-        for r in records(indicators, ["indicator", "indicator_fa", "indicator_en"])
-    }
-    imputed = [names[c] for c in indicators.loc[indicators["imputed"].astype(bool), "indicator"]]
-    if imputed:
-        items.append(t("flag.imputed_list", lang, names=t("list.sep", lang).join(imputed)))
-    moved = [names[c] for c in indicators.loc[indicators["baseline_moved"].astype(bool), "indicator"]]
-    if moved:
-        items.append(t("flag.baseline_moved_list", lang, names=t("list.sep", lang).join(moved)))
+    rows = rows_of(indicators, ["indicator_fa", "indicator_en", "imputed", "baseline_moved"])
+    for flag, key in (("imputed", "flag.imputed_list"), ("baseline_moved", "flag.baseline_moved_list")):
+        names = [pick(lang, r["indicator_fa"], r["indicator_en"]) for r in rows if bool(r[flag])]
+        if names:
+            items.append(t(key, lang, names=t("list.sep", lang).join(names)))
     if not items:
-        return html.Div(html.P(t("flag.none", lang)), id=flags_id)
-    return html.Div(html.Ul([html.Li(item) for item in items]), id=flags_id, className="egov-flags")
+        return tag("Div", tag("P", t("flag.none", lang)), id=flags_id)
+    return tag("Div", tag("Ul", [tag("Li", item) for item in items]), id=flags_id, className="egov-flags")
 
 
 def _reason_text(reason: str, lang: str) -> str:
@@ -879,10 +980,11 @@ def _reason_text(reason: str, lang: str) -> str:
     return reason or MISSING
 
 
-def claimed_vs_observed_panel(claims: pd.Series | None, lang: str, *, panel_id: str) -> html.Div:
-    """Claimed (report) against observed (service logs), with a plain notice when no logs are loaded."""
+def claimed_vs_observed_panel(claims: Row | None, lang: str, *, panel_id: str) -> Element:
+    """Claimed (report) against observed (service logs), with a plain notice when no logs are loaded.
+    Plain data."""
     if claims is None:
-        return html.Div(html.P(t("claims.none", lang)), id=panel_id)
+        return tag("Div", tag("P", t("claims.none", lang)), id=panel_id)
     has_logs = claims.get("observed_source") == "service logs"
     rows = [
         ("claims.transactional", claims.get("claimed_transactional_pct")),
@@ -891,34 +993,38 @@ def claimed_vs_observed_panel(claims: pd.Series | None, lang: str, *, panel_id: 
         ("claims.completion", claims.get("observed_completion_rate_pct")),
         ("claims.gap", claims.get("gap_pct")),
     ]
-    table = html.Table(
-        html.Tbody(
+    table = tag(
+        "Table",
+        tag(
+            "Tbody",
             [
-                html.Tr([html.Th(t(key, lang)), html.Td(_with_unit(value, "%", lang), className="egov-num")])
+                tag("Tr", [tag("Th", t(key, lang)), tag("Td", _with_unit(value, "%", lang), className="egov-num")])
                 for key, value in rows
-            ]
+            ],
         ),
         className="egov-table",
     )
-    notice: list[Any] = []
+    notice: list[Element] = []
     if not has_logs:
-        notice.append(dmc.Alert(t("claims.no_logs", lang), color="gray", variant="light", className="egov-notice"))
+        notice.append(_notice(t("claims.no_logs", lang), "gray"))
     elif bool(claims.get("only_on_paper")):
-        notice.append(dmc.Alert(t("claims.on_paper", lang), color="orange", variant="light", className="egov-notice"))
-    return html.Div(
-        [*notice, table], id=panel_id, **cast("dict[str, Any]", {"data-has-logs": "yes" if has_logs else "no"})
-    )
+        notice.append(_notice(t("claims.on_paper", lang), "orange"))
+    return tag("Div", [*notice, table], id=panel_id, **{"data-has-logs": "yes" if has_logs else "no"})
 
 
-def submission_rows(submissions: pd.DataFrame, lang: str, *, format_time: Any) -> list[dict[str, Any]]:
+def _notice(text: str, color: str) -> Element:
+    return element(DMC, "Alert", text, color=color, variant="light", className="egov-notice")
+
+
+def submission_rows(submissions: Rows, lang: str, *, format_time: Any) -> list[dict[str, Any]]:
     """The agency's submissions, current and superseded, newest first, as display text."""
-    if submissions.empty:
+    if len(submissions) == 0:
         return []
     rows = []
     columns = ["submission_id", "period_code", "file_name", "submitted_by", "submitted_at", "status", "supersedes_id"]
-    has_review = "review_status" in submissions.columns
-    columns += ["review_status"] if has_review else []
-    for row in records(submissions.sort_values("submission_id", ascending=False), columns):
+    found = rows_of(submissions, [*columns, "review_status"])
+    has_review = "review_status" in found[0]
+    for row in sorted(found, key=lambda r: -int(r["submission_id"])):
         rows.append(
             {
                 "submission_id": int(row["submission_id"]),
@@ -938,12 +1044,16 @@ def submission_rows(submissions: pd.DataFrame, lang: str, *, format_time: Any) -
     return rows
 
 
-def simple_table(rows: list[dict[str, Any]], columns: list[tuple[str, str]], *, table_id: str, lang: str) -> html.Table:
-    """A plain, printable HTML table: ``columns`` are (field, header text)."""
+def simple_table(rows: list[dict[str, Any]], columns: list[tuple[str, str]], *, table_id: str, lang: str) -> Element:
+    """A plain, printable HTML table (plain data): ``columns`` are (field, header text)."""
     if not rows:
-        return html.Table(html.Tbody(html.Tr(html.Td(t("figure.no_data", lang)))), id=table_id, className="egov-table")
-    head = html.Thead(html.Tr([html.Th(label, scope="col") for _, label in columns]))
-    body = html.Tbody(
-        [html.Tr([html.Td(row.get(field, ""), className=f"egov-col-{field}") for field, _ in columns]) for row in rows]
+        return tag(
+            "Table", tag("Tbody", tag("Tr", tag("Td", t("figure.no_data", lang)))), id=table_id, className="egov-table"
+        )
+    classes = [(field, f"egov-col-{field}") for field, _ in columns]
+    head = tag("Thead", tag("Tr", [tag("Th", label, scope="col") for _, label in columns]))
+    body = tag(
+        "Tbody",
+        [tag("Tr", [tag("Td", row.get(field, ""), className=name) for field, name in classes]) for row in rows],
     )
-    return html.Table([head, body], id=table_id, className="egov-table egov-table-full")
+    return tag("Table", [head, body], id=table_id, className="egov-table egov-table-full")

@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard.figures import Figure, figure_dict, records
+from dashboard.figures import Figure, Rows, figure_dict, records, rows_of
 from dashboard.formatting import MISSING, format_number, format_percent
 from dashboard.i18n import direction, pick, t
 from metrics.catalogue import Catalogue
@@ -35,6 +35,13 @@ def picked(scores: pd.DataFrame, codes: list[str]) -> pd.DataFrame:
     return scores.loc[[code for code in codes if code in scores.index]]
 
 
+def agency_rows(table: Rows) -> list[dict[str, Any]]:
+    """The picked agencies' rows as dicts with their ``agency_code`` (a frame's index, or rows as they are)."""
+    if isinstance(table, list):
+        return table
+    return records(table.rename_axis("agency_code").reset_index(), ["agency_code", *map(str, table.columns)])
+
+
 def agency_name(row: Mapping[str, Any], lang: str) -> str:
     return pick(lang, str(row["name_fa"]), str(row["name_en"]))
 
@@ -43,7 +50,7 @@ def _score_text(value: object, lang: str) -> str:
     return MISSING if value is None or pd.isna(value) else format_number(float(value), lang, decimals=1)  # type: ignore[arg-type]
 
 
-def pillar_figure(table: pd.DataFrame, pillars: list[tuple[str, str, str]], lang: str) -> Figure:
+def pillar_figure(table: Rows, pillars: list[tuple[str, str, str]], lang: str) -> Figure:
     """Grouped horizontal bars: one bar per agency for each pillar's 0–100 score, value written on it.
 
     Plotly draws left to right even in a right-to-left page, so in Persian the score axis is mirrored
@@ -52,8 +59,8 @@ def pillar_figure(table: pd.DataFrame, pillars: list[tuple[str, str, str]], lang
     rtl = direction(lang) == "rtl"
     names = [pick(lang, fa, en) for _, fa, en in pillars]
     traces = []
-    columns = ["name_fa", "name_en", *(f"pillar_{pillar}" for pillar, _, _ in pillars)]
-    for position, (code, row) in enumerate(zip(table.index, records(table, columns), strict=True)):
+    for position, row in enumerate(agency_rows(table)):
+        code = row["agency_code"]
         values = [row.get(f"pillar_{pillar}") for pillar, _, _ in pillars]
         traces.append(
             {
@@ -99,13 +106,14 @@ def pillar_figure(table: pd.DataFrame, pillars: list[tuple[str, str, str]], lang
     )
 
 
-def summary_rows(table: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
+def summary_rows(table: Rows, lang: str) -> list[dict[str, Any]]:
     """The side-by-side headline: index, ranks and indicator status counts, one list of cells per row."""
+    agencies = agency_rows(table)
     rows: list[dict[str, Any]] = [
         {
             "key": "index",
             "label": t("compare.row.index", lang),
-            "cells": [_score_text(v, lang) for v in table["index_score"]],
+            "cells": [_score_text(a["index_score"], lang) for a in agencies],
         }
     ]
     for scope in ("province", "county", "sector"):
@@ -113,7 +121,7 @@ def summary_rows(table: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
             {
                 "key": f"rank_{scope}",
                 "label": t(f"compare.row.rank_{scope}", lang),
-                "cells": [_rank_text(v, lang) for v in table[f"rank_{scope}"]],
+                "cells": [_rank_text(a[f"rank_{scope}"], lang) for a in agencies],
             }
         )
     for status in STATUS_ORDER:
@@ -122,7 +130,7 @@ def summary_rows(table: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
                 "key": status,
                 "label": t(f"compare.status.{status}", lang),
                 "status": status,
-                "cells": [format_number(int(v), lang) for v in table[f"{status}_count"]],
+                "cells": [format_number(int(a[f"{status}_count"]), lang) for a in agencies],
             }
         )
     return rows
@@ -145,7 +153,7 @@ def value_text(value: object, unit: str, lang: str) -> str:
     return format_number(float(value), lang, decimals=1)  # type: ignore[arg-type]
 
 
-def indicator_rows(indicators: pd.DataFrame, codes: list[str], catalogue: Catalogue, lang: str) -> list[dict[str, Any]]:
+def indicator_rows(indicators: Rows, codes: list[str], catalogue: Catalogue, lang: str) -> list[dict[str, Any]]:
     """One row per catalogue indicator: its name and pillar, and per agency ``(value text, status)``.
 
     ``indicators`` is shaped like ``api.indicator_scores``; an agency with no row for an indicator
@@ -153,7 +161,7 @@ def indicator_rows(indicators: pd.DataFrame, codes: list[str], catalogue: Catalo
     """
     by_key = {
         (r["agency_code"], r["indicator"]): r
-        for r in records(indicators, ["agency_code", "indicator", "status", "value"])
+        for r in rows_of(indicators, ["agency_code", "indicator", "status", "value"])
     }
     pillars = {code: pick(lang, fa, en) for code, fa, en in pillars_of(catalogue)}
     rows = []

@@ -8,10 +8,14 @@ start) is written as text, so an agency name or a file name cannot become a form
 from __future__ import annotations
 
 import io
+import re
+from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+import openpyxl
 import pandas as pd
-from openpyxl import Workbook
+import xlsxwriter
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -20,11 +24,11 @@ from dashboard.formatting import jalali_datetime
 from dashboard.i18n import normalise_lang, pick, t
 from dashboard.views.scope import pillars
 from dashboard.views.scorecard_data import ScorecardData
-from metrics.export import _safe_text as excel_safe_text
+from metrics.export import safe_text as excel_safe_text
 
 
 def _cell(value: Any) -> Any:
-    """A value openpyxl can write: missing as empty, numpy scalars as Python, text made formula-safe."""
+    """A value a cell can hold: missing as ``None``, numpy scalars as Python, text made formula-safe."""
     if value is None:
         return None
     if isinstance(value, bool):
@@ -39,28 +43,109 @@ def _cell(value: Any) -> Any:
     return excel_safe_text(value) if isinstance(value, str) else value
 
 
-def _sheet(workbook: Workbook, title: str, header: list[str], rows: list[list[Any]], *, rtl: bool) -> None:
-    sheet = workbook.create_sheet(title=title[:31])
-    sheet.sheet_view.rightToLeft = rtl
-    sheet.append([_cell(h) for h in header])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    cells = [[_cell(v) for v in row] for row in rows]  # once: written, then measured for the widths
-    for row in cells:
-        sheet.append(row)
-    for index, name in enumerate(header, start=1):
-        longest = max([len(str(name)), *(len(str(r[index - 1] or "")) for r in cells)]) if rows else len(str(name))
-        sheet.column_dimensions[get_column_letter(index)].width = min(max(10, longest + 2), 60)
-    sheet.freeze_panes = "A2"
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet as data: what either writer writes (cells already through ``_cell``)."""
+
+    title: str
+    header: list[Any]
+    rows: list[list[Any]]
+
+    def widths(self) -> list[int]:
+        """Each column wide enough for its longest text, between 10 and 60 characters."""
+        widths = []
+        for index, name in enumerate(self.header):
+            longest = max([len(str(name)), *(len(str(row[index] or "")) for row in self.rows)])
+            widths.append(min(max(10, longest + 2), 60))
+        return widths
+
+
+def _sheet(title: str, header: list[str], rows: list[list[Any]]) -> Sheet:
+    return Sheet(title[:31], [_cell(h) for h in header], [[_cell(v) for v in row] for row in rows])
+
+
+# Text xlsxwriter stores as Excel does, with ``_xHHHH_`` escapes (control characters, and text that
+# looks like such an escape); Excel and calamine decode them, openpyxl and pandas-over-openpyxl read
+# them back verbatim. Hostile text only (a file named "\r=1+2"): such a workbook goes through openpyxl,
+# which stores those characters as XML character references that every reader decodes.
+_ESCAPED_BY_XLSXWRITER = re.compile(r"[\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_")
+
+
+def _needs_openpyxl(sheets: list[Sheet]) -> bool:
+    return any(
+        isinstance(value, str) and _ESCAPED_BY_XLSXWRITER.search(value)
+        for sheet in sheets
+        for row in (sheet.header, *sheet.rows)
+        for value in row
+    )
+
+
+def _write(sheet: Any, row: int, column: int, value: Any, style: Any = None) -> None:
+    """One cell by its type, never through xlsxwriter's guessing ``write`` (text stays text)."""
+    if value is None:
+        return
+    if isinstance(value, bool):
+        sheet.write_boolean(row, column, value, style)
+    elif isinstance(value, int | float):
+        sheet.write_number(row, column, value, style)
+    else:
+        sheet.write_string(row, column, str(value), style)
+
+
+def _xlsxwriter_bytes(sheets: list[Sheet], *, rtl: bool) -> bytes:
+    """The workbook through xlsxwriter: write-only, ≈ 3× faster than openpyxl for this file."""
+    output = io.BytesIO()
+    options = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "nan_inf_to_errors": True}
+    workbook = xlsxwriter.Workbook(output, options)
+    bold = workbook.add_format({"bold": True})
+    for data in sheets:
+        sheet = workbook.add_worksheet(data.title)
+        if rtl:
+            sheet.right_to_left()
+        for column, name in enumerate(data.header):
+            _write(sheet, 0, column, name, bold)
+        for index, row in enumerate(data.rows, start=1):
+            for column, value in enumerate(row):
+                _write(sheet, index, column, value)
+        for column, width in enumerate(data.widths()):
+            sheet.set_column(column, column, width)
+        sheet.freeze_panes(1, 0)
+    workbook.close()
+    return output.getvalue()
+
+
+def _openpyxl_bytes(sheets: list[Sheet], *, rtl: bool) -> bytes:
+    """The same workbook through openpyxl (see ``_ESCAPED_BY_XLSXWRITER``)."""
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.worksheets[0])
+    for data in sheets:
+        sheet = workbook.create_sheet(title=data.title)
+        sheet.sheet_view.rightToLeft = rtl
+        sheet.append(data.header)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in data.rows:
+            sheet.append(row)
+        for column, width in enumerate(data.widths(), start=1):
+            sheet.column_dimensions[get_column_letter(column)].width = width
+        sheet.freeze_panes = "A2"
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
 
 
 def scorecard_workbook(data: ScorecardData, lang: str) -> bytes:
     """The xlsx bytes of the scorecard: summary, pillars, indicators and submission history."""
     lang = normalise_lang(lang)
-    rtl = lang == "fa"
+    sheets = scorecard_sheets(data, lang)
+    if _needs_openpyxl(sheets):
+        return _openpyxl_bytes(sheets, rtl=lang == "fa")
+    return _xlsxwriter_bytes(sheets, rtl=lang == "fa")
+
+
+def scorecard_sheets(data: ScorecardData, lang: str) -> list[Sheet]:
+    """The workbook's sheets as data, in ``lang``: summary, pillars, indicators, submission history."""
     agency = data.agency
-    workbook = Workbook()
-    workbook.remove(workbook.worksheets[0])
     stage = None
     if data.stage is not None and isinstance(data.stage.get("stage_en"), str):
         stage = pick(lang, str(data.stage.get("stage_fa") or ""), str(data.stage.get("stage_en")))
@@ -82,22 +167,17 @@ def scorecard_workbook(data: ScorecardData, lang: str) -> bytes:
         [t("scorecard.not_scored_reason", lang), agency.get("not_scored_reason")],
         *[[status_label(s, lang), agency[f"{s}_count"]] for s in ("ahead", "on_track", "behind", "off_track")],
     ]
-    _sheet(workbook, t("excel.summary", lang), [t("excel.item", lang), t("excel.value", lang)], summary, rtl=rtl)
-    scored_peers = data.peers[data.peers["scored"].astype(bool)]
+    sheets = [_sheet(t("excel.summary", lang), [t("excel.item", lang), t("excel.value", lang)], summary)]
+    shown = [g for g in pillars() if f"pillar_{g.code}" in agency.index]
+    medians = province_medians(data.peers, [f"pillar_{g.code}" for g in shown])
     pillar_rows = [
-        [pick(lang, g.name_fa, g.name_en), agency.get(f"pillar_{g.code}"), scored_peers[f"pillar_{g.code}"].median()]
-        for g in pillars()
-        if f"pillar_{g.code}" in agency.index
+        [pick(lang, g.name_fa, g.name_en), agency.get(f"pillar_{g.code}"), median]
+        for g, median in zip(shown, medians, strict=True)
     ]
-    _sheet(
-        workbook,
-        t("excel.pillars", lang),
-        [t("ranking.pillar", lang), t("scorecard.this_agency", lang), t("scorecard.province_median", lang)],
-        pillar_rows,
-        rtl=rtl,
-    )
+    pillar_header = [t("ranking.pillar", lang), t("scorecard.this_agency", lang), t("scorecard.province_median", lang)]
+    sheets.append(_sheet(t("excel.pillars", lang), pillar_header, pillar_rows))
     header, rows = _indicator_table(data.indicators, lang)
-    _sheet(workbook, t("excel.indicators", lang), header, rows, rtl=rtl)
+    sheets.append(_sheet(t("excel.indicators", lang), header, rows))
     history = [
         [
             int(r["submission_id"]),
@@ -108,13 +188,29 @@ def scorecard_workbook(data: ScorecardData, lang: str) -> bytes:
             t(f"submission.{r['status']}", lang),
             None if pd.isna(r["supersedes_id"]) else int(r["supersedes_id"]),
         ]
-        for r in records(data.submissions.sort_values("submission_id", ascending=False), HISTORY_COLUMNS)
+        for r in sorted(records(data.submissions, HISTORY_COLUMNS), key=lambda r: -int(r["submission_id"]))
     ]
     header = [t(f"reporting.col.{key}", lang) for key in ("id", "period", "file", "by", "at", "status", "supersedes")]
-    _sheet(workbook, t("excel.submissions", lang), header, history, rtl=rtl)
-    output = io.BytesIO()
-    workbook.save(output)
-    return output.getvalue()
+    sheets.append(_sheet(t("excel.submissions", lang), header, history))
+    return sheets
+
+
+def province_medians(peers: pd.DataFrame, columns: list[str]) -> list[float | None]:
+    """Each column's median over the scored agencies (missing values left out; ``None`` when none).
+
+    One NumPy pass over the columns instead of a frame filter and a pandas median per pillar.
+
+    >>> peers = pd.DataFrame({"scored": [True, True, False], "p": [10.0, None, 99.0], "q": [1.0, 3.0, 5.0]})
+    >>> province_medians(peers, ["p", "q"])
+    [10.0, 2.0]
+    """
+    scored = peers["scored"].to_numpy(dtype=bool)
+    medians = []
+    for name in columns:
+        values = peers[name].to_numpy(dtype=float, na_value=np.nan)[scored]
+        present = values[~np.isnan(values)]
+        medians.append(float(np.median(present)) if present.size else None)
+    return medians
 
 
 HISTORY_COLUMNS = (

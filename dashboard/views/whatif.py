@@ -23,14 +23,12 @@ from dashboard.figures import records
 from dashboard.figures_compare import pillars_of
 from dashboard.formatting import MISSING, format_number, format_year
 from dashboard.i18n import normalise_lang, pick, t
-from dashboard.urls import lang_of
 from dashboard.views.choices import busiest_province, latest_reported_year, plan_year_range, province_options
 from dashboard.views.scope import one_data_version, per_version
 from metrics import api
 from metrics.catalogue import Catalogue
 
 TOP = 15
-_PANEL_VALIDATED = "EGOV_WHATIF_IN_VALIDATION_LAYOUT"
 WEIGHT_MAX = 3.0
 WEIGHT_STEP = 0.25
 
@@ -171,18 +169,17 @@ def _slider(code: str, name: str, weight: float, lang: str) -> html.Div:
     )
 
 
-def whatif_section(lang: str = "fa", *, catalogue: Catalogue | None = None) -> dmc.Paper:
-    """The what-if panel: province and year, one weight slider per pillar, and the ranking it gives."""
+def whatif_section(lang: str = "fa") -> dmc.Paper:
+    """The what-if panel as the Methodology page lays it out: from the catalogue only (no store read).
+
+    One slider per pillar at the catalogue's weight, the year select with the plan's years, an empty
+    province select. ``panel_choices`` (a callback once the page is shown) fills the provinces and
+    picks the province and year the panel opens on: plain values, so Dash's encoder answers them on
+    its fast path (the whole panel built and encoded per request was 41 components, ≈ 2 ms).
+    """
     lang = normalise_lang(lang)
-    catalogue = catalogue or api.catalogue()
+    catalogue = api.catalogue()
     weights = default_weights(catalogue)
-    engine = current_engine()
-    years = plan_year_range()
-    # what the panel opens on, kept per data version (not every agency and submission read per request)
-    provinces = per_version(
-        engine, ("whatif/provinces", lang), lambda: province_options(api.agencies(engine), lang, with_all=False)
-    )
-    year, busiest = per_version(engine, ("whatif/opening", tuple(years)), lambda: _opening(engine, years))
     return dmc.Paper(
         [
             html.H2(t("whatif.title", lang)),
@@ -193,16 +190,16 @@ def whatif_section(lang: str = "fa", *, catalogue: Catalogue | None = None) -> d
                     dmc.Select(
                         id=ids.WHATIF_PROVINCE,
                         label=t("whatif.province", lang),
-                        data=provinces,
-                        value=busiest,
+                        data=[],
+                        value=None,
                         allowDeselect=False,
                         w=220,
                     ),
                     dmc.Select(
                         id=ids.WHATIF_YEAR,
                         label=t("whatif.year", lang),
-                        data=[{"value": str(y), "label": format_year(y, lang)} for y in years],
-                        value=str(year),
+                        data=[{"value": str(y), "label": format_year(y, lang)} for y in plan_year_range()],
+                        value=None,
                         allowDeselect=False,
                         w=140,
                     ),
@@ -218,7 +215,11 @@ def whatif_section(lang: str = "fa", *, catalogue: Catalogue | None = None) -> d
                 verticalSpacing="xs",
                 mb="md",
             ),
-            dcc.Loading(html.Div(id=ids.WHATIF_TABLE), type="dot", delay_show=300),
+            dcc.Loading(
+                html.Div(html.P(t("whatif.loading", lang), className="egov-muted"), id=ids.WHATIF_TABLE),
+                type="dot",
+                delay_show=300,
+            ),
         ],
         id=ids.WHATIF_SECTION,
         withBorder=True,
@@ -226,6 +227,20 @@ def whatif_section(lang: str = "fa", *, catalogue: Catalogue | None = None) -> d
         mb="md",
         className="egov-card egov-no-print",
     )
+
+
+def panel_choices(lang: str) -> tuple[list[dict[str, str]], str | None, str]:
+    """The province options, and the province and year the panel opens on (the busiest province in the
+    latest reported year): plain values, kept per data version (no agency or submission read per request)."""
+    lang = normalise_lang(lang)
+    engine = current_engine()
+    years = plan_year_range()
+
+    def choose() -> tuple[list[dict[str, str]], str | None, str]:
+        year, busiest = _opening(engine, years)
+        return province_options(api.agencies(engine), lang, with_all=False), busiest, str(year)
+
+    return per_version(engine, ("whatif/choices", lang, tuple(years)), choose)
 
 
 def _opening(engine: Engine, years: list[int]) -> tuple[int, str | None]:
@@ -236,40 +251,28 @@ def _opening(engine: Engine, years: list[int]) -> tuple[int, str | None]:
 
 
 def whatif_placeholder(lang: str = "fa") -> html.Div:
-    """Where the panel goes in the Methodology page; a callback fills it once the page is shown.
+    """Where the panel goes in the Methodology page: the panel itself, which a callback then fills.
 
-    The Methodology layout stays a pure rendering of the catalogue (no store read, no inputs), and the
-    panel, which scores the store, arrives a moment later.
+    The Methodology layout stays a pure rendering of the catalogue (no store read); the provinces and
+    the opening choice, which read the store, arrive a moment later.
     """
-    return html.Div(html.P(t("whatif.loading", lang), className="egov-muted"), id=ids.WHATIF_HOLDER)
-
-
-def _validate_with_the_panel(app: Dash) -> None:
-    """Let Dash's callback validation see the panel, which no page layout contains (a callback adds it).
-
-    Dash pages build ``app.validation_layout`` from every page's layout on the first request (a
-    ``before_request`` hook registered when the app was made); this hook, registered after it, adds
-    the panel once, so the browser does not report its ids as missing.
-    """
-
-    def add_panel() -> None:
-        if app.validation_layout is not None and not app.server.config.get(_PANEL_VALIDATED):
-            app.validation_layout = html.Div([app.validation_layout, whatif_section("fa")])
-            app.server.config[_PANEL_VALIDATED] = True
-
-    app.server.before_request(add_panel)
+    return html.Div(whatif_section(lang), id=ids.WHATIF_HOLDER)
 
 
 def register_callbacks(app: Dash) -> None:
-    """The panel fills its placeholder; sliders, province and year rescore the ranking; reset restores
-    the catalogue's weights."""
+    """The panel gets its provinces and opening choice; sliders, province and year rescore the ranking;
+    reset restores the catalogue's weights."""
 
-    _validate_with_the_panel(app)
-
-    @app.callback(Output(ids.WHATIF_HOLDER, "children"), Input(ids.WHATIF_HOLDER, "id"), State(ids.URL, "search"))
+    @app.callback(
+        Output(ids.WHATIF_PROVINCE, "data"),
+        Output(ids.WHATIF_PROVINCE, "value"),
+        Output(ids.WHATIF_YEAR, "value"),
+        Input(ids.WHATIF_HOLDER, "id"),
+        State(ids.WHATIF_LANG, "data"),
+    )
     @one_data_version
-    def show_panel(_holder: str, search: str | None) -> Any:
-        return whatif_section(lang_of(search))
+    def show_panel(_holder: str, lang: str | None) -> tuple[list[dict[str, str]], str | None, str]:
+        return panel_choices(lang or "fa")
 
     @app.callback(
         Output(ids.WHATIF_TABLE, "children"),

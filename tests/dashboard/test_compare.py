@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 from dash import no_update
 
+from dashboard import ids
+from dashboard.app import create_app
 from dashboard.figures_compare import (
+    agency_rows,
     indicator_rows,
     picked,
     pillar_figure,
@@ -14,10 +19,13 @@ from dashboard.figures_compare import (
     summary_rows,
     value_text,
 )
-from dashboard.views.choices import PICKER_LIMIT, matching_agencies
+from dashboard.i18n import t
+from dashboard.views import compare
+from dashboard.views.choices import PICKER_LIMIT, agency_options, matching_agencies
 from dashboard.views.compare import compare_search, parse_agencies
 from metrics import api
-from tests.dashboard.test_figures import plotly
+from tests.dashboard.test_figures import assert_plain_components, plotly, text_of
+from tests.dashboard.whatif_store import FILES_STRONG, PROCESSES_STRONG, YEAR, build_two_agency_store
 
 CATALOGUE = api.catalogue()
 PILLARS = pillars_of(CATALOGUE)
@@ -142,3 +150,32 @@ def test_picker_matches_start_with_the_picked_agencies_and_stop_at_the_limit() -
 def test_picker_matches_persian_typed_with_arabic_letters() -> None:
     agencies = _agencies(3).assign(name_fa=["آموزش و پرورش قم", "بهداشت", "کشاورزی"])
     assert matching_agencies(agencies, "كشاورزي").index.tolist() == ["XX-00002"]
+
+
+def test_summary_and_bars_read_rows_as_dicts_as_well_as_a_frame() -> None:
+    table = picked(_scores(), ["QM-GOV", "QM-QOM-KAH-BKH"])
+    rows = agency_rows(table)
+    assert [row["agency_code"] for row in rows] == ["QM-GOV", "QM-QOM-KAH-BKH"]
+    assert summary_rows(rows, "fa") == summary_rows(table, "fa")
+    assert pillar_figure(rows, PILLARS, "en") == pillar_figure(table, PILLARS, "en")
+
+
+def test_the_page_asks_for_its_body_which_is_plain_data(tmp_path: Path) -> None:
+    engine = build_two_agency_store(tmp_path)
+    app = create_app(engine=engine)
+    body_callback = app.callback_map[f"{ids.COMPARE_BODY}.children"]["callback"].__wrapped__
+    with app.server.app_context():
+        page = compare.layout("en", agencies=f"{FILES_STRONG},{PROCESSES_STRONG}", year=str(YEAR))
+        alone = compare.layout("en", agencies=FILES_STRONG, year=str(YEAR))
+        body = body_callback(True, f"?lang=en&agencies={FILES_STRONG},{PROCESSES_STRONG}&year={YEAR}")
+        prompt = compare.body(f"?lang=en&agencies={FILES_STRONG}")
+        opened = compare.opening_options([PROCESSES_STRONG, FILES_STRONG], "fa", engine=engine)
+        known = api.agencies(engine=engine)
+    engine.dispose()
+    assert ids.COMPARE_LOAD in str(page.to_plotly_json()) and ids.COMPARE_LOAD not in str(alone.to_plotly_json())
+    assert opened == agency_options(matching_agencies(known, "", selected=[PROCESSES_STRONG, FILES_STRONG]), "fa")
+    assert t("compare.pick", "en") in text_of(alone) and t("compare.pick", "en") in text_of(prompt)
+    assert_plain_components(body)
+    text = text_of(body)
+    assert "Qom Governorate" in text and "Kahak District Office" in text and "Index and ranks, 1394" in text
+    assert any(status in text for status in ("on track", "off track", "ahead", "behind"))

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, cast
 
+import dash_mantine_components as dmc
+import orjson
 import pandas as pd
 import plotly.graph_objects as go
+from dash import dcc, html
+from plotly.io.json import to_json_plotly
 
 from dashboard import figures
 from dashboard.formatting import jalali_datetime
@@ -80,12 +84,38 @@ def text_of(component: Any) -> str:
         return _texts(component)
     if isinstance(component, dict) and set(component) == {"data", "layout"}:
         return _texts(plotly(component))
-    if hasattr(component, "to_plotly_json"):
-        props = component.to_plotly_json()["props"]
+    if hasattr(component, "to_plotly_json") or _is_element(component):
+        props = component["props"] if _is_element(component) else component.to_plotly_json()["props"]
         return " ".join(text_of(v) for k, v in props.items() if k not in ("id", "className", "style"))
     if isinstance(component, dict):
         return " ".join(text_of(v) for v in component.values())
     return ""
+
+
+def _is_element(node: Any) -> bool:
+    return isinstance(node, dict) and set(node) == {"props", "type", "namespace"}
+
+
+COMPONENT_MODULES = {figures.HTML: html, figures.DCC: dcc, figures.DMC: dmc}
+
+
+def as_components(node: Any) -> Any:
+    """Plain-data elements (``figures.Element``) rebuilt as the real Dash components: an unknown component
+    or property name fails here, as it would in a layout."""
+    if isinstance(node, list):
+        return [as_components(child) for child in node]
+    if _is_element(node):
+        props = {key: as_components(v) if key == "children" else v for key, v in node["props"].items()}
+        return getattr(COMPONENT_MODULES[node["namespace"]], node["type"])(**props)
+    return node
+
+
+def assert_plain_components(answer: Any) -> None:
+    """``answer`` is plain data (orjson encodes it as is, no Python walk) and reads, node for node, as
+    the components it stands for."""
+    encoded = orjson.dumps(answer)  # raises on anything that is not plain data (a Component)
+    rebuilt = as_components(answer)
+    assert orjson.loads(to_json_plotly(rebuilt)) == orjson.loads(encoded)
 
 
 def _texts(fig: go.Figure) -> str:
@@ -249,3 +279,66 @@ def test_submission_rows_newest_first_with_superseded_ones() -> None:
     assert [r["id_text"] for r in rows] == ["۲", "۱"]
     assert rows[1]["status"] == "جایگزین‌شده" and rows[0]["supersedes"] == "۱"
     assert rows[0]["submitted_at"] == "۱۳۹۴/۰۱/۱۶ ۱۴:۳۰"
+
+
+def test_elements_are_the_components_they_stand_for() -> None:
+    element = figures.tag("Tr", [figures.tag("Td", "۱۲", className="egov-num")], **{"data-row": "index"})
+    component = html.Tr([html.Td("۱۲", className="egov-num")], **cast("dict[str, Any]", {"data-row": "index"}))
+    assert element == orjson.loads(to_json_plotly(component))
+    assert figures.tag("Th", "x", className=None) == {
+        "props": {"children": "x"},
+        "type": "Th",
+        "namespace": figures.HTML,
+    }
+    cards = figures.status_cards_element({"ahead": 1, "on_track": 3, "behind": 0, "off_track": 0}, "en")
+    assert_plain_components(cards)
+    assert (
+        orjson.loads(
+            to_json_plotly(figures.status_cards({"ahead": 1, "on_track": 3, "behind": 0, "off_track": 0}, "en"))
+        )
+        == cards
+    )
+    graph = figures.graph_element(figures.empty_figure("en", title="t"), graph_id="g")
+    assert_plain_components(graph)
+
+
+def test_page_builders_take_rows_as_dicts_as_well_as_frames() -> None:
+    scores = _scores()
+    names = figures.pillar_names(PILLARS, "en")
+    medians = {"pillar_files": 60.0, "pillar_people": 63.5}
+    from_frame = figures.pillar_comparison_figure(scores.loc["QM-B"], scores, names, "en")
+    from_dicts = figures.pillar_comparison_figure(dict(scores.loc["QM-B"]), medians, names, "en")
+    assert from_frame == from_dicts
+    indicators = _indicators()
+    rows = figures.records(indicators, list(indicators.columns))
+    assert figures.indicator_rows(rows, "fa") == figures.indicator_rows(indicators, "fa")
+    assert figures.quality_flags(dict(scores.loc["QM-B"]), rows, "en", flags_id="f") == figures.quality_flags(
+        scores.loc["QM-B"], indicators, "en", flags_id="f"
+    )
+    trajectory = pd.DataFrame({"indicator": ["electronic_files_pct"] * 2, "year": [1391, 1392], "value": [20.0, None]})
+    mine = indicators[indicators["agency_code"] == "QM-A"]
+    frames = figures.indicator_paths_figure(trajectory, mine, "en", first_year=1390, target_year=1394)
+    dicts = figures.indicator_paths_figure(
+        figures.records(trajectory, ["indicator", "year", "value"]),
+        figures.records(mine, list(mine.columns)),
+        "en",
+        first_year=1390,
+        target_year=1394,
+    )
+    assert frames == dicts
+    assert (
+        figures.indicator_paths_figure(trajectory, [], "en", first_year=1390, target_year=1394)["layout"][
+            "annotations"
+        ][0]["text"]
+        == "No data to show."
+    )
+
+
+def test_scorecard_tables_are_plain_data() -> None:
+    rows = figures.indicator_rows(_indicators(), "en")
+    table = figures.simple_table(rows, [("name", "Indicator"), ("value", "Value")], table_id="t", lang="en")
+    assert_plain_components(table)
+    assert "Electronic case files" in text_of(table) and "60.0%" in text_of(table)
+    assert "No data" in text_of(figures.simple_table([], [("name", "Indicator")], table_id="t", lang="en"))
+    assert_plain_components(figures.claimed_vs_observed_panel(_claims(), "en", panel_id="c"))
+    assert_plain_components(figures.quality_flags(_scores().loc["QM-B"], _indicators(), "en", flags_id="f"))

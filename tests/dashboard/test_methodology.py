@@ -15,9 +15,9 @@ FIELD_CODE = re.compile(r"\b[a-z]+_[a-z_]+\b")
 
 
 def _text(component: object) -> str:
-    children = getattr(component, "children", component)
-    if isinstance(children, str):
-        return children
+    if isinstance(component, str):
+        return component
+    children = getattr(component, "children", None)  # a slider or a store has none
     if isinstance(children, list | tuple):
         return " ".join(_text(c) for c in children)
     return "" if children is None else _text(children)

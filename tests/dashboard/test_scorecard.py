@@ -14,11 +14,13 @@ from openpyxl import load_workbook
 
 from dashboard import ids
 from dashboard.app import create_app
+from dashboard.figures import records
 from dashboard.views import choices, scorecard
-from dashboard.views.scorecard_data import fetch_scorecard
+from dashboard.views.scorecard_data import INDICATOR_COLUMNS, fetch_scorecard, fetch_scorecard_page, picker_rows
 from dashboard.views.scorecard_excel import scorecard_workbook
+from metrics import api
 from tests.dashboard.store_fixture import AGENCY, OTHER, build_store
-from tests.dashboard.test_figures import text_of
+from tests.dashboard.test_figures import assert_plain_components, text_of
 
 
 @pytest.fixture(scope="module")
@@ -38,9 +40,11 @@ def test_bundle_holds_the_agency_its_province_and_every_submission(engine: Any) 
 
 
 def test_body_shows_pillars_paths_flags_claims_and_history(engine: Any) -> None:
-    data = fetch_scorecard(AGENCY, 1394, engine=engine)
+    data = fetch_scorecard_page(AGENCY, 1394, engine=engine)
     assert data is not None
-    text = text_of(scorecard.scorecard_body(data, "en"))
+    body = scorecard.scorecard_body(data, "en")
+    assert_plain_components(body)  # orjson encodes the answer as is (see figures.Element)
+    text = text_of(body)
     assert "Kahak District Office" in text and "1 of 2" in text
     assert "Pillar scores against the province's median" in text and "Each indicator on its path to 1394" in text
     assert "No service logs are loaded for this agency" in text
@@ -55,9 +59,45 @@ def test_layout_without_an_agency_asks_for_one(engine: Any) -> None:
     with app.server.app_context():
         empty = text_of(scorecard.layout(lang="en"))
         unknown = text_of(scorecard.layout(lang="en", agency="NOPE", year="1394"))
-        full = text_of(scorecard.layout(lang="fa", agency=AGENCY, year="1393"))
-    assert "Choose an agency" in empty and "Choose an agency" in unknown
-    assert "کارنامه دستگاه" in full and "سال ۱۳۹۳" in full
+        page = scorecard.layout(lang="fa", agency=AGENCY, year="1393")
+        body = _callback(app, f"{ids.SCORECARD_BODY}.children")(True, f"?agency={AGENCY}&year=1393")
+        no_body = scorecard.body("?agency=NOPE&lang=en")
+    assert "Choose an agency" in empty and "Choose an agency" in unknown and "Choose an agency" in text_of(no_body)
+    assert "کارنامه دستگاه" in text_of(page)
+    shown = {getattr(c, "id", None) for c in _walk(page)}
+    assert {ids.SCORECARD_LOAD, ids.SCORECARD_BODY} <= shown  # the body follows in its own answer
+    assert "سال ۱۳۹۳" in text_of(body) and "بخشداری کهک" in text_of(body)
+    assert_plain_components(body)
+
+
+def _callback(app: Any, output: str) -> Any:
+    wrapped = app.callback_map[output]["callback"]
+    return getattr(wrapped, "__wrapped__", wrapped)
+
+
+def test_the_page_shows_the_numbers_of_the_excel_bundle(engine: Any) -> None:
+    """The page reads kept arrays, the Excel file ``metrics.api``'s frames: the same rows either way."""
+    app = create_app(engine=engine)
+    with app.server.app_context():
+        page = fetch_scorecard_page(AGENCY, 1394, engine=engine)
+        excel = fetch_scorecard(AGENCY, 1394, engine=engine)
+        assert page is not None and excel is not None
+        assert fetch_scorecard_page("NOPE", 1394, engine=engine) is None
+        trajectory = api.trajectory(AGENCY, engine=engine)
+    assert _same([page.agency], [{**excel.agency.to_dict(), "agency_code": AGENCY}])
+    assert _same(
+        [{k: row[k] for k in INDICATOR_COLUMNS} for row in page.indicators],
+        records(excel.indicators, INDICATOR_COLUMNS),
+    )
+    assert _same(page.trajectory, records(trajectory, ["indicator", "value", "year"]))
+    assert page.ranked_in_province == excel.peers["rank_province"].notna().sum()
+    scored = excel.peers[excel.peers["scored"].astype(bool)]
+    pillars = [c for c in excel.peers.columns if c.startswith("pillar_")]
+    assert pillars and _same([page.province_medians], [{c: scored[c].median() for c in pillars}])
+    assert [r["submission_id"] for r in page.submissions] == excel.submissions["submission_id"].tolist()
+    assert (page.stage is None) == (excel.stage is None) and (page.claims is None) == (excel.claims is None)
+    if excel.claims is not None and page.claims is not None:
+        assert page.claims["observed_source"] == excel.claims["observed_source"]
 
 
 def test_excel_download_is_right_to_left_with_the_indicators(engine: Any) -> None:
@@ -93,6 +133,17 @@ def test_excel_text_that_looks_like_a_formula_stays_text(engine: Any) -> None:
     assert not workbook["Summary"].sheet_view.rightToLeft
 
 
+def _same(left: list[dict[str, Any]], right: list[dict[str, Any]]) -> bool:
+    """The same rows, keys and values (every kind of missing value counting as the same)."""
+
+    def same(a: Any, b: Any) -> bool:
+        return bool(pd.isna(a) and pd.isna(b)) if pd.isna(a) or pd.isna(b) else bool(a == b)
+
+    return len(left) == len(right) and all(
+        set(a) == set(b) and all(same(a[k], b[k]) for k in a) for a, b in zip(left, right, strict=True)
+    )
+
+
 def test_agency_options_are_sorted_and_carry_the_code() -> None:
     agencies = pd.DataFrame(
         {"name_fa": ["ب", "الف"], "name_en": ["Beta", "Alpha"]}, index=pd.Index(["B", "A"], name="agency_code")
@@ -123,6 +174,14 @@ def test_scorecard_layout_does_not_ship_every_agency(engine: Any) -> None:
     assert picker.value == AGENCY
     assert AGENCY in [o["value"] for o in picker.data]
     assert len(picker.data) <= 1 + choices.PICKER_LIMIT
+    with app.server.app_context():  # the kept rows give what ``choices`` gives from the agency table
+        opening = choices.matching_agencies(api.agencies(engine=engine), "", selected=[AGENCY])
+        assert picker.data == choices.flat_agency_options(opening, "en", by_name=True)
+        for picked in ([], [AGENCY], [OTHER, AGENCY, "NOPE"]):
+            rows = picker_rows(picked, engine=engine, limit=3)
+            expected = choices.matching_agencies(api.agencies(engine=engine), "", selected=picked, limit=3)
+            assert [r["agency_code"] for r in rows] == expected.index.tolist()
+            assert [r["name_en"] for r in rows] == expected["name_en"].tolist()
 
 
 def _walk(component: Any) -> Iterator[Any]:
@@ -155,3 +214,26 @@ def test_a_report_waiting_for_review_or_returned_is_said_above_the_scores(tmp_pa
     review_submission(store, outcome.submission_id, "return", actor="office", reviewer=None, comment="check 710")
     assert "returned for correction: check 710" in note()
     store.dispose()
+
+
+def test_the_body_callback_is_held_to_the_urls_agency(engine: Any) -> None:
+    """The body reads the agency from the URL, which the request guard checks: an IT director who asks
+    for another agency's body is refused before it runs."""
+    from dashboard.access import check_callback
+    from store.accounts import Principal
+
+    app = create_app(engine=engine)
+    director = Principal(user_id=9, name="kahak", display_name="Kahak", role="it_director", agency_code=AGENCY)
+    spec = app.callback_map[f"{ids.SCORECARD_BODY}.children"]
+    assert [i["id"] for i in spec["inputs"]] == [ids.SCORECARD_LOAD] and spec["state"][0]["id"] == ids.URL
+
+    def body(agency: str) -> dict[str, Any]:
+        return {
+            "output": f"{ids.SCORECARD_BODY}.children",
+            "inputs": [{"id": ids.SCORECARD_LOAD, "property": "data", "value": True}],
+            "state": [{"id": ids.URL, "property": "search", "value": f"?agency={agency}&year=1394"}],
+        }
+
+    with app.server.test_request_context("/"):
+        assert check_callback(director, body(AGENCY), engine, app.callback_map) is None
+        assert check_callback(director, body(OTHER), engine, app.callback_map) is not None

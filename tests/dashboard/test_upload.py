@@ -133,3 +133,12 @@ def test_the_picker_finds_a_persian_name_typed_with_arabic_letters(app: Dash) ->
     assert [o["value"] for o in options] == [AGENCY]
     assert options[0]["label"] == f"{AGENCY_NAME} ({AGENCY})"
     assert picker_options("no such agency", AGENCY, "en")[0]["value"] == AGENCY, "the pick stays an option"
+
+
+def test_layout_without_a_pick_ships_the_first_agencies_in_the_language(app: Dash) -> None:
+    english, persian = (layout(lang).children[3].children[0] for lang in ("en", "fa"))
+    assert english.value is None and 0 < len(english.data) <= PICKER_LIMIT
+    assert [o["value"] for o in english.data] == [o["value"] for o in persian.data]
+    assert english.data != persian.data  # labels in the page's language
+    again = layout("en").children[3].children[0]
+    assert again.data == english.data

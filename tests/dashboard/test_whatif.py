@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -9,12 +10,14 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine
 
+from dashboard import ids
 from dashboard.app import create_app
 from dashboard.views.whatif import (
     WEIGHT_MAX,
     changed_weights,
     default_weights,
     move_text,
+    panel_choices,
     whatif_result,
     whatif_rows,
     whatif_section,
@@ -108,17 +111,38 @@ def test_the_callback_answers_in_the_language_and_guards_all_zero_weights() -> N
     assert "No agency" in _text(whatif_result("QM", "1390", codes, values, "en"))
 
 
-@pytest.mark.usefixtures("app_context")
-def test_section_has_a_labelled_slider_per_pillar_and_opens_on_the_reported_province() -> None:
-    section = whatif_section("en")
+def test_section_has_a_labelled_slider_per_pillar_and_reads_no_store() -> None:
+    section = whatif_section("en")  # no app, no store: the catalogue only
     text = _text(section)
     for _, _, name_en in [(g.code, g.name_fa, g.name_en) for g in CATALOGUE.groups if g.parent == CATALOGUE.root.code]:
         assert name_en in text
     sliders = [c for c in _walk(section) if type(c).__name__ == "Slider"]
     assert len(sliders) == len(default_weights(CATALOGUE))
     assert all(s.updatemode == "mouseup" and s.thumbLabel for s in sliders)
-    selects = {c.id: c.value for c in _walk(section) if type(c).__name__ == "Select"}
-    assert "QM" in selects.values() and str(YEAR) in selects.values()
+    assert {s.id["pillar"]: s.value for s in sliders} == default_weights(CATALOGUE)
+    selects = {c.id: c for c in _walk(section) if type(c).__name__ == "Select"}
+    assert selects[ids.WHATIF_PROVINCE].data == [] and selects[ids.WHATIF_YEAR].value is None
+    assert [o["value"] for o in selects[ids.WHATIF_YEAR].data] == [str(y) for y in range(1390, 1395)]
+
+
+@pytest.mark.usefixtures("app_context")
+def test_the_panel_opens_on_the_reported_province_and_year_with_plain_values() -> None:
+    options, province, year = panel_choices("en")
+    assert (province, year) == ("QM", str(YEAR))
+    assert province in [o["value"] for o in options]
+    assert "Qom" in [o["label"] for o in options]
+    json.dumps([options, province, year])  # plain data: Dash's encoder takes its fast path
+    assert panel_choices("fa")[0] != options  # labels in the language
+
+
+def test_the_callback_answers_the_choices_into_the_static_panel(store: Engine) -> None:
+    app = create_app(engine=store)
+    outputs = f"..{ids.WHATIF_PROVINCE}.data...{ids.WHATIF_PROVINCE}.value...{ids.WHATIF_YEAR}.value.."
+    show_panel = app.callback_map[outputs]["callback"]
+    show_panel = getattr(show_panel, "__wrapped__", show_panel)
+    with app.server.test_request_context("/methodology"):
+        _options, province, year = show_panel(ids.WHATIF_HOLDER, "en")
+    assert (province, year) == ("QM", str(YEAR))
 
 
 def _walk(component: Any) -> Iterator[Any]:
@@ -132,8 +156,13 @@ def _walk(component: Any) -> Iterator[Any]:
 
 
 def test_methodology_page_holds_the_panel_without_reading_the_store() -> None:
-    from dashboard import ids
     from dashboard.views.methodology import layout
 
-    holders = [c for c in _walk(layout("en")) if getattr(c, "id", None) == ids.WHATIF_HOLDER]
+    page = list(_walk(layout("en")))
+    holders = [c for c in page if getattr(c, "id", None) == ids.WHATIF_HOLDER]
     assert len(holders) == 1
+    # every id the panel's callbacks use is in the page itself (so in Dash's validation layout too)
+    present = {str(c.id) for c in page if getattr(c, "id", None) is not None}
+    for wanted in (ids.WHATIF_PROVINCE, ids.WHATIF_YEAR, ids.WHATIF_TABLE, ids.WHATIF_LANG, ids.WHATIF_RESET):
+        assert wanted in present
+    assert sum(1 for c in page if type(c).__name__ == "Slider") == len(default_weights(CATALOGUE))
