@@ -83,8 +83,12 @@ DATA_DICTIONARY: dict[str, tuple[str, str, str]] = {
 }
 
 
-def _safe_text(value: object) -> object:
-    """Text that Excel would run as a formula is written as text (prefixed with an apostrophe)."""
+def safe_text(value: object) -> object:
+    """Text that Excel would run as a formula is written as text (prefixed with an apostrophe).
+
+    >>> safe_text("=1+2"), safe_text("Qom"), safe_text(3)
+    ("'=1+2", 'Qom', 3)
+    """
     if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
         return "'" + value
     return value
@@ -92,7 +96,7 @@ def _safe_text(value: object) -> object:
 
 def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """The frame with every formula-like text made plain text: what every export writes."""
-    return frame.map(_safe_text)
+    return frame.map(safe_text)
 
 
 def xlsx_bytes(frame: pd.DataFrame, *, sheet: str) -> bytes:
@@ -190,7 +194,7 @@ def export_scores(output: Path, *, year: int, fmt: ExportFormat = "xlsx", engine
         output.parent.mkdir(parents=True, exist_ok=True)
         with pd.ExcelWriter(output, engine="openpyxl") as writer:
             for name, frame in tables.items():
-                frame.map(_safe_text).to_excel(writer, sheet_name=name, index=False)
+                frame.map(safe_text).to_excel(writer, sheet_name=name, index=False)
                 writer.sheets[name].sheet_view.rightToLeft = True
         return [output]
     output.mkdir(parents=True, exist_ok=True)
@@ -199,7 +203,7 @@ def export_scores(output: Path, *, year: int, fmt: ExportFormat = "xlsx", engine
         path = output / f"{name}_{year}.{fmt}"
         if fmt == "csv":
             # CRLF rows: every field holding a CR or LF is quoted, so a bare CR cannot start a new cell.
-            frame.map(_safe_text).to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\r\n")
+            frame.map(safe_text).to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\r\n")
         else:
             frame.to_parquet(path, index=False)
         written.append(path)

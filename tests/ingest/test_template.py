@@ -6,11 +6,14 @@ python-calamine (what the reader will see when the filled file comes back).
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 import re
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils.exceptions import IllegalCharacterError
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -18,7 +21,7 @@ from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
 from ingest import layout
 from ingest.schema import FORM_FIELDS, SERVICE_FIELDS, TEMPLATE_VERSION, FieldSpec, schema_fingerprint
-from ingest.template import form_rows, write_template
+from ingest.template import build_template, form_rows, template_bytes, write_template
 from tests.workbooks import AGENCY, AGENCY_NAME
 
 PERIOD = "1393"
@@ -260,3 +263,42 @@ def test_calamine_sees_the_same_layout(template: Path, wb: Workbook) -> None:
 
     services = book.get_sheet_by_name(layout.SERVICES_SHEET).to_python(skip_empty_area=False)
     assert [str(v).removesuffix(" *") for v in services[1][: len(SERVICE_FIELDS)]] == [s.en for s in SERVICE_FIELDS]
+
+
+# --- the download ----------------------------------------------------------------------------
+
+
+def _cells(wb: Workbook) -> dict[str, list[tuple[object, ...]]]:
+    """Every sheet's state, merges, validations and cells (value, style, protection, format)."""
+    seen: dict[str, list[tuple[object, ...]]] = {}
+    for ws in wb.worksheets:
+        rows: list[tuple[object, ...]] = [
+            (ws.sheet_state, ws.sheet_view.rightToLeft, ws.protection.sheet, ws.freeze_panes),
+            tuple(sorted(str(r) for r in ws.merged_cells.ranges)),
+            tuple(sorted((dv.type, str(dv.sqref), dv.formula1, dv.error) for dv in ws.data_validations.dataValidation)),
+        ]
+        for row in ws.iter_rows():
+            for cell in row:
+                value = "(generated)" if (ws.title, cell.coordinate) == (layout.META_SHEET, "B3") else cell.value
+                rows.append((cell.coordinate, value, cell.style_id, cell.protection.locked, cell.number_format))
+        seen[ws.title] = rows
+    return seen
+
+
+@pytest.mark.parametrize("name", [AGENCY_NAME, " <Qom> & «Kahak» "])
+def test_the_download_is_the_built_workbook(tmp_path: Path, name: str) -> None:
+    """``template_bytes`` (laid out once, the agency's cells written per file) and ``build_template``
+    (laid out per call) give the same workbook, whatever the name holds."""
+    built = tmp_path / "built.xlsx"
+    build_template(agency_code=AGENCY, agency_name=name, period=PERIOD).save(built)
+    sent = load_workbook(io.BytesIO(template_bytes(agency_code=AGENCY, agency_name=name, period=PERIOD)))
+    assert _cells(sent) == _cells(load_workbook(built))
+    assert sent[layout.FORM_SHEET]["A2"].value == f"{name} ({AGENCY}) - {PERIOD}"
+    title = sent[layout.FORM_SHEET]["A1"].font
+    assert (title.b, title.sz) == (True, 14)  # the title's own font, not the body's
+    assert sent[layout.META_SHEET]["B3"].value[:4] == str(dt.datetime.now(dt.UTC).year)
+
+
+def test_the_download_refuses_what_a_worksheet_cannot_hold() -> None:
+    with pytest.raises(IllegalCharacterError):
+        template_bytes(agency_code=AGENCY, agency_name="bad\x01name", period=PERIOD)
