@@ -63,7 +63,7 @@ return !!document.querySelector('h1') && !busy && drawn && document.fonts.status
 
 def build_demo_store(folder: Path) -> Any:
     """A migrated SQLite store in ``folder`` with the Qom demo workbooks ingested."""
-    from egov.demo import demo_reports, load_demo_spec
+    from egov.demo import demo_reports, load_demo_spec, set_demo_deadlines
     from ingest.submissions import ingest_report_file
     from store.engine import create_store_engine, upgrade_store
 
@@ -72,15 +72,24 @@ def build_demo_store(folder: Path) -> Any:
     for report in demo_reports(load_demo_spec(), provinces={DEMO_PROVINCE}, years=DEMO_YEARS):
         path = folder / report.file_name
         report.builder().save(path)
-        outcome = ingest_report_file(engine, path, actor="screenshots", max_bytes=10**7, approved_by="screenshots")
+        outcome = ingest_report_file(
+            engine,
+            path,
+            actor="screenshots",
+            max_bytes=10**7,
+            approved_by="screenshots",
+            submitted_at=report.submitted_at,
+        )
         if outcome.status != "stored":
             raise SystemExit(f"demo workbook {path.name} was not stored: {outcome.status}")
     waiting = next(iter(demo_reports(load_demo_spec(), provinces={DEMO_PROVINCE}, years=(PENDING_YEAR, PENDING_YEAR))))
     path = folder / waiting.file_name
     waiting.builder().save(path)
-    outcome = ingest_report_file(engine, path, actor="screenshots", max_bytes=10**7)  # pending: not approved
+    # pending: not approved
+    outcome = ingest_report_file(engine, path, actor="screenshots", max_bytes=10**7, submitted_at=waiting.submitted_at)
     if outcome.status != "stored":
         raise SystemExit(f"demo workbook {path.name} was not stored: {outcome.status}")
+    set_demo_deadlines(engine, load_demo_spec(), DEMO_YEARS)
     return engine
 
 
