@@ -9,7 +9,9 @@ digits, one-digit months, odd separators) fall back to the exact slow form — a
 normalised text — and both forms give the same answer by construction (tests compare them with
 jdatetime day by day). Duplicate transaction ids are found by a 64-bit hash, and the rows behind
 rejects and duplicates are fetched, with their line numbers, in a second pass that only runs when
-there are any.
+there are any. The raw groups are then named and checked (``classify_sql``, with maps of distinct
+values made in Python) and summed by clean key here too. A sheet, small and already in memory, has
+its rows worked out once into a table (``LogQuery.keep_rows``) that every pass reads.
 """
 
 from __future__ import annotations
@@ -25,7 +27,6 @@ from pathlib import Path
 import duckdb
 import jdatetime
 import numpy as np
-import pandas as pd
 
 from ingest.text import match_key
 from store.models import BUCKET_COLUMNS, DURATION_BUCKET_EDGES_S
@@ -38,10 +39,13 @@ LAST_DAY = dt.date(2040, 12, 31)
 _BLOCK_DAYS = 16  # shorter than any month, so a block holds at most one month start
 GROUP_KEYS = ("agency_raw", "service_raw", "channel_raw", "outcome_raw", "packed_key")
 """What the main pass groups on. Channel and outcome as written are NULL when the ENUM knew them;
-``packed_key`` is jym × 1000 + channel index × 10 + duration state (``unpack_key``), where jym is the
+``packed_key`` is jym × 1000 + channel index × 10 + duration state (``classify_sql`` unpacks it), where jym is the
 Jalali year × 100 + month (0: a bad time) and the channel index is 99 for a spelling the ENUM did not know."""
 DURATION_OK, DURATION_BAD, DURATION_NEGATIVE = 0, 1, 2
 NULL_HASH = "hash(NULL::VARCHAR)"
+ROWS_TABLE = "log_rows"
+GROUPS_TABLE = "log_groups"
+CLASSIFIED_TABLE = "log_classified"
 _HASH_BATCH_ROWS = 1 << 18
 _HASH_PARTS = 4  # a power of two: the top bits of a hash pick its part
 
@@ -145,7 +149,7 @@ def connect(
     cal = calendar()
     con.execute(f"CREATE TYPE log_channel AS ENUM ({_text(channels.spellings)})")
     con.execute(f"CREATE TYPE log_outcome AS ENUM ({_text(outcomes.spellings)})")
-    con.execute(f"SET VARIABLE log_blocks = {list(cal.blocks)}::BIGINT[]")
+    con.execute("SET VARIABLE log_blocks = ?::BIGINT[]", [list(cal.blocks)])  # a parameter binds faster than a literal
     return con
 
 
@@ -186,13 +190,6 @@ def _code_sql(enum_code: str, vocabulary: Vocabulary) -> str:
     return f"CASE WHEN {enum_code} IS NULL THEN NULL {steps} ELSE {codes[-1]} END"
 
 
-def unpack_key(packed: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
-    """``packed_key`` → jym (NaN: a bad time), channel index (NaN: not known to the ENUM), duration state."""
-    jym = (packed // 1000).where(packed // 1000 > 0)
-    channel = ((packed // 10) % 100).where((packed // 10) % 100 != 99)
-    return jym, channel, packed % 10
-
-
 def _quote(header: str) -> str:
     return '"' + header.replace('"', '""') + '"'
 
@@ -200,13 +197,23 @@ def _quote(header: str) -> str:
 class LogQuery:
     """The SQL for one file's columns (``found``: canonical name → header) over ``source`` (a relation)."""
 
-    def __init__(self, found: dict[str, str], source: str, channels: Vocabulary, outcomes: Vocabulary) -> None:
+    def __init__(
+        self,
+        found: dict[str, str],
+        source: str,
+        channels: Vocabulary,
+        outcomes: Vocabulary,
+        *,
+        line_column: str | None = None,
+    ) -> None:
         self.found = found
+        self.line_column = line_column  # a column of ``source`` that holds each row's line, if it has one
         self.source = source
         self.channels = channels
         self.outcomes = outcomes
         self.has_txn = "transaction_id" in found
         self.has_source = "source_system" in found
+        self.kept = False  # whether ``keep_rows`` has filled ``ROWS_TABLE``
 
     def col(self, name: str) -> str:
         return _quote(self.found[name]) if name in self.found else "NULL::VARCHAR"
@@ -237,7 +244,9 @@ class LogQuery:
             f"WHEN duration >= {edge} THEN {n}" for n, edge in reversed(list(enumerate(DURATION_BUCKET_EDGES_S)))
         )
         txn = f"nullif({norm_sql(self.col('transaction_id'))}, '')" if self.has_txn else "NULL::VARCHAR"
-        line = "row_number() OVER () + 1 AS line, " if numbered else ""
+        line = ""
+        if numbered:
+            line = f"{_quote(self.line_column)} AS line, " if self.line_column else "row_number() OVER () + 1 AS line, "
         raw_columns = ", ".join(f'{_quote(h)} AS "raw_{c}"' for c, h in self.found.items())
         days = (LAST_DAY - FIRST_DAY).days + 1
         first, last = FIRST_DAY.isoformat(), LAST_DAY.isoformat()
@@ -322,23 +331,52 @@ prefixed AS (
     def group_hash(self) -> str:
         return f"hash({', '.join(GROUP_KEYS)})"
 
+    def keep_rows(self) -> str:
+        """SQL that works out each row's keys once into ``ROWS_TABLE``, with its line, Jalali month and transaction
+        id, for every pass after to read instead of the source — the detail pass too, which takes only its few
+        rows' raw fields from the source, by line. For a source with a ``line_column`` (a sheet's Arrow table,
+        small by nature). A CSV file is not kept: writing ten million rows' keys cost as much as the second scan
+        it saved, and held more memory."""
+        if self.line_column is None:
+            raise ValueError("rows are kept only for a source with a line column")
+        kept = [*GROUP_KEYS, "outcome_ix", "duration", "bucket", "line", "jym", "txn"]
+        if self.has_source:
+            kept.append("source_raw")
+        self.kept = True
+        return (
+            f"CREATE TEMP TABLE {ROWS_TABLE} AS WITH {self.rows(numbered=True)} SELECT {', '.join(kept)} FROM bucketed"
+        )
+
+    def _rows_relation(self) -> tuple[str, str]:
+        """(WITH clause, relation) of the per-row keys: the kept table, if there is one."""
+        if self.kept:
+            return "", ROWS_TABLE
+        return f"WITH {self.rows()}", "bucketed"
+
     def transaction_hashes(self) -> str:
         """A 64-bit hash of each row's normalised transaction id (rows without one: ``NULL_HASH``)."""
         return f"SELECT hash(nullif({norm_sql(self.col('transaction_id'))}, '')) AS h FROM {self.source}"
 
-    def aggregate(self) -> str:
-        """The main pass: every row counted into its raw group, with outcome counts and the histogram."""
-        outcome_counts = ", ".join(
-            f"count(*) FILTER (WHERE outcome_ix = {n}) AS outcome_{n}" for n in range(len(self.outcomes.codes))
-        )
-        buckets = ", ".join(f"count(*) FILTER (WHERE bucket = {n}) AS {col}" for n, col in enumerate(BUCKET_COLUMNS))
-        source = "min(source_raw) AS source_min, max(source_raw) AS source_max," if self.has_source else ""
-        return f"""WITH {self.rows()}
-SELECT {", ".join(GROUP_KEYS)}, {self.group_hash()} AS group_hash,
-    count(*) AS transactions, {outcome_counts},
-    count(duration) AS duration_count, coalesce(sum(duration), 0) AS duration_sum_s,
-    {source} {buckets}
-FROM bucketed
+    def aggregate(self, *, counts_only: bool = False) -> str:
+        """The main pass: every row counted into its raw group, with outcome counts and the histogram
+        (``counts_only``: the rows alone, for a dry run that reports counts and stores nothing)."""
+        source = ", min(source_raw) AS source_min, max(source_raw) AS source_max" if self.has_source else ""
+        measures = ""
+        if not counts_only:
+            outcome_counts = ", ".join(
+                f"count(*) FILTER (WHERE outcome_ix = {n}) AS outcome_{n}" for n in range(len(self.outcomes.codes))
+            )
+            buckets = ", ".join(
+                f"count(*) FILTER (WHERE bucket = {n}) AS {col}" for n, col in enumerate(BUCKET_COLUMNS)
+            )
+            measures = (
+                f", {outcome_counts}, count(duration) AS duration_count, "
+                f"coalesce(sum(duration), 0) AS duration_sum_s, {buckets}"
+            )
+        ctes, relation = self._rows_relation()
+        return f"""{ctes}
+SELECT {", ".join(GROUP_KEYS)}, {self.group_hash()} AS group_hash, count(*) AS transactions {measures} {source}
+FROM {relation}
 GROUP BY {", ".join(GROUP_KEYS)}"""
 
     def detail(self, *, groups: bool, txns: bool) -> str:
@@ -349,6 +387,21 @@ GROUP BY {", ".join(GROUP_KEYS)}"""
             wanted.append(f"{self.group_hash()} IN (SELECT h FROM wanted_groups)")
         if txns:
             wanted.append("hash(txn) IN (SELECT h FROM wanted_txns)")
+        if self.kept:
+            # The wanted rows first, then their raw fields from the source by line (apart, so that no header
+            # can clash with a kept column's name).
+            raw = ", ".join(f'{_quote(h)} AS "raw_{c}"' for c, h in self.found.items())
+            return f"""SELECT w.*, s.* EXCLUDE (source_line)
+FROM (
+    SELECT line, {self.group_hash()} AS group_hash, outcome_ix, jym, duration, bucket, txn
+    FROM {ROWS_TABLE}
+    WHERE {" OR ".join(wanted)}
+) w
+JOIN (
+    SELECT {_quote(self.line_column or "")} AS source_line, {self.col("timestamp")} AS raw_time, {raw}
+    FROM {self.source}
+) s ON s.source_line = w.line
+ORDER BY w.line"""
         raw = ", ".join(f'"raw_{c}"' for c in self.found)
         return f"""WITH {self.rows(numbered=True)}
 SELECT line, {self.group_hash()} AS group_hash, outcome_ix, jym, duration, bucket, txn,
@@ -356,6 +409,63 @@ SELECT line, {self.group_hash()} AS group_hash, outcome_ix, jym, duration, bucke
 FROM bucketed
 WHERE {" OR ".join(wanted)}
 ORDER BY line"""
+
+
+GROUP_CHECKS = {
+    "unknown_agency": "unknown_agency",
+    "unknown_service": "unknown_service",
+    "bad_time": "jym = 0",
+    "unknown_channel": "channel IS NULL",
+    "unknown_outcome": "outcome_raw IS NOT NULL AND outcome IS NULL",
+    "bad_duration": f"duration_state = {DURATION_BAD}",
+    "negative_duration": f"duration_state = {DURATION_NEGATIVE}",
+}
+"""Each check of a raw group, by reason; a group's columns after ``classify_sql``'s naming step."""
+
+
+def classify_sql(
+    channels: Vocabulary, outcomes: Vocabulary, reasons: tuple[str, ...], *, counts_only: bool = False
+) -> str:
+    """SQL: the raw groups (``GROUPS_TABLE``) named in clean codes and checked, into ``CLASSIFIED_TABLE``.
+
+    The names come from maps made in Python once per distinct value as written (``ingest.service_logs``):
+    ``log_pairs`` (agency and service as written → codes, and whether the store knows them), ``log_channels``
+    and ``log_outcomes`` (spellings the ENUMs did not know → code or NULL). ``reason`` is the first failed
+    check in ``reasons`` order, ``reasons`` every failed check; outcome counts add the group's own outcome."""
+    first = " ".join(f"WHEN {GROUP_CHECKS[r]} THEN '{r}'" for r in reasons)
+    every = ", ".join(f"CASE WHEN {GROUP_CHECKS[r]} THEN '{r}' END" for r in reasons)
+    outcome_counts = "".join(
+        f", outcome_{n} + CASE WHEN outcome = '{code}' THEN transactions ELSE 0 END AS {_quote(code)}"
+        for n, code in enumerate(outcomes.codes)
+        if not counts_only  # the groups have no outcome counts (``LogQuery.aggregate``)
+    )
+    return f"""CREATE TEMP TABLE {CLASSIFIED_TABLE} AS
+WITH named AS (
+    SELECT g.*, p.agency_code, p.service_code, p.unknown_agency, p.unknown_service,
+        g.packed_key // 1000 AS jym, (g.packed_key // 10) % 100 AS channel_ix, g.packed_key % 10 AS duration_state,
+        c.code AS channel_named, o.code AS outcome
+    FROM {GROUPS_TABLE} g
+    JOIN log_pairs p ON p.agency_raw = coalesce(g.agency_raw, '') AND p.service_raw = coalesce(g.service_raw, '')
+    LEFT JOIN log_channels c ON c.raw = g.channel_raw
+    LEFT JOIN log_outcomes o ON o.raw = g.outcome_raw
+), channelled AS (
+    SELECT *, CASE WHEN channel_ix <> 99 THEN [{_text(channels.codes)}][channel_ix + 1] ELSE channel_named END
+        AS channel
+    FROM named
+)
+SELECT *, CASE {first} END AS reason, nullif(concat_ws(';', {every}), '') AS reasons {outcome_counts},
+    (jym // 100)::BIGINT AS year, (jym % 100)::BIGINT AS month
+FROM channelled"""
+
+
+def sum_by_key_sql(key_columns: tuple[str, ...], count_columns: tuple[str, ...]) -> str:
+    """SQL: the accepted groups summed by clean key."""
+    sums = ", ".join(
+        f"sum({_quote(c)})::{'DOUBLE' if c == 'duration_sum_s' else 'BIGINT'} AS {_quote(c)}" for c in count_columns
+    )
+    keys = ", ".join(key_columns)
+    # No ORDER BY: the rows' order means nothing to the store, and sorting 27 wide columns cost more than summing.
+    return f"SELECT {keys}, {sums} FROM {CLASSIFIED_TABLE} WHERE reason IS NULL GROUP BY {keys}"
 
 
 def temp_dir() -> tempfile.TemporaryDirectory[str]:
@@ -401,10 +511,20 @@ def repeated_hashes(
     return found[found != np.uint64(no_id[0] if no_id else 0)]
 
 
-def run(con: duckdb.DuckDBPyConnection, sql: str, on_progress: Callable[[float], None] | None = None) -> pd.DataFrame:
-    """Run a query; report DuckDB's progress (0–1) from a polling thread while it runs."""
+def repeated_kept_hashes(con: duckdb.DuckDBPyConnection) -> np.ndarray:
+    """``repeated_hashes`` for rows kept in ``ROWS_TABLE`` (a sheet: tens of thousands of rows, so a GROUP BY
+    in memory is cheaper than the files and sorts that keep ten million ids lean)."""
+    found = con.execute(
+        f"SELECT h FROM (SELECT hash(txn) AS h FROM {ROWS_TABLE} WHERE txn IS NOT NULL) GROUP BY h HAVING count(*) > 1"
+    ).fetchnumpy()["h"]
+    return np.asarray(found, dtype=np.uint64)
+
+
+def run(con: duckdb.DuckDBPyConnection, sql: str, on_progress: Callable[[float], None] | None = None) -> None:
+    """Run a statement; report DuckDB's progress (0–1) from a polling thread while it runs."""
     if on_progress is None:
-        return con.execute(sql).df()
+        con.execute(sql)
+        return
     done = threading.Event()
 
     def poll() -> None:
@@ -416,7 +536,7 @@ def run(con: duckdb.DuckDBPyConnection, sql: str, on_progress: Callable[[float],
     watcher = threading.Thread(target=poll, daemon=True)
     watcher.start()
     try:
-        return con.execute(sql).df()
+        con.execute(sql)
     finally:
         done.set()
         watcher.join()

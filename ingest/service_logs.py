@@ -4,7 +4,7 @@ The file (CSV, gzip or not; xlsx through python-calamine) is read by DuckDB in o
 (``ingest.log_query``) that groups rows on their values *as written*, with a duration histogram
 of fixed buckets; headers are matched through ``data/log_format.yaml``. Normalising Persian digits
 and letters, matching channels and outcomes to their vocabularies and checking agency and service
-codes then happen here, once per distinct value, and the groups are summed again by clean key:
+codes then happen here, once per distinct value, and DuckDB sums the groups again by clean key:
 agency × service × channel × Jalali month. Unusable rows are classified by reason; duplicate
 transaction ids are counted once (the latest record wins). Memory depends on the number of groups
 and distinct transaction ids, and DuckDB spills past its limit rather than grow.
@@ -12,11 +12,13 @@ and distinct transaction ids, and DuckDB spills past its limit rather than grow.
 
 from __future__ import annotations
 
+import gc
 import gzip
 import hashlib
 import io
 import json
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -29,11 +31,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import yaml
 from pydantic import BaseModel, ConfigDict
-from python_calamine import CalamineWorkbook
+from python_calamine import CalamineSheet, CalamineWorkbook
 from sqlalchemy import Engine, and_, insert, select, update
 
 from ingest import log_query
-from ingest.log_query import DURATION_BAD, DURATION_NEGATIVE, Vocabulary
+from ingest.log_query import Vocabulary
 from ingest.text import match_key, normalize_text
 from store.events import record_event
 from store.models import (
@@ -190,17 +192,49 @@ def _text_column(values: tuple[object, ...]) -> pa.Array:
     return pc.if_else(pc.equal(array, ""), pa.scalar(None, pa.string()), array)
 
 
-def _source_relation(con: duckdb.DuckDBPyConnection, path: Path) -> tuple[str, list[str]]:
-    """Register the file as a relation; returns its name and headers."""
-    name = path.name.lower()
-    if name.endswith((".xlsx", ".xlsm")):
-        rows = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
+SHEET_LINE = "__egov_sheet_line__"
+"""The column of a sheet's Arrow table that holds each row's line."""
+
+
+def _is_sheet(path: Path) -> bool:
+    return path.name.lower().endswith((".xlsx", ".xlsm"))
+
+
+def _parse_sheet(path: Path) -> CalamineSheet:
+    return CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
+
+
+def _sheet_table(sheet: CalamineSheet) -> tuple[pa.Table, list[str]]:
+    """The sheet's cells as Arrow text columns, converted once: every pass then scans them without
+    touching Python objects. The cyclic garbage collector is paused meanwhile: the sheet's hundreds of
+    thousands of new cells would otherwise set off collections over every object the process holds (they
+    made the conversion up to twice as slow), and none of them can be part of a cycle."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        rows = sheet.to_python()
         if not rows:
             raise LogFileError("کاربرگ خالی است", "the sheet is empty")
         headers = [str(h).strip() for h in rows[0]]
-        # Text columns in Arrow, converted once: every pass then scans them without touching Python objects.
         cells = zip(*rows[1:], strict=True) if len(rows) > 1 else ((),) * len(headers)
-        table = pa.table({f"c{n}": _text_column(column) for n, column in enumerate(cells)}).rename_columns(headers)
+        columns = {f"c{n}": _text_column(column) for n, column in enumerate(cells)}
+        lines = pa.array(np.arange(2, len(rows) + 1, dtype=np.int64))  # the sheet's row numbers, header = 1
+        table = pa.table({**columns, SHEET_LINE: lines}).rename_columns([*headers, SHEET_LINE])
+        del rows, cells
+    finally:
+        if paused:
+            gc.enable()
+    return table, headers
+
+
+def _source_relation(
+    con: duckdb.DuckDBPyConnection, path: Path, sheet: Future[CalamineSheet] | None = None
+) -> tuple[str, list[str]]:
+    """Register the file as a relation; returns its name and headers (``sheet``: the xlsx already being
+    parsed)."""
+    name = path.name.lower()
+    if _is_sheet(path):
+        table, headers = _sheet_table(sheet.result() if sheet is not None else _parse_sheet(path))
         con.register("xlsx_rows", table)
         return "xlsx_rows", headers
     if not name.endswith((".csv", ".csv.gz", ".txt", ".gz")):
@@ -238,51 +272,57 @@ COUNT_COLUMNS = (
 KEY_COLUMNS = ("agency_code", "service_code", "channel", "year", "month")
 
 
-def classify_groups(raw: pd.DataFrame, fmt: LogFormat, known: KnownCodes) -> pd.DataFrame:
-    """Name each raw group (values as written) in clean codes and give it its reasons, if unusable.
+def classify_groups(
+    con: duckdb.DuckDBPyConnection,
+    known: KnownCodes,
+    channels: Vocabulary,
+    outcomes: Vocabulary,
+    *,
+    counts_only: bool = False,
+) -> None:
+    """Name each raw group (values as written, ``log_query.GROUPS_TABLE``) in clean codes and give it its
+    reasons, if unusable, in ``log_query.CLASSIFIED_TABLE``.
 
-    Every distinct spelling is normalised once here, whatever the number of rows behind it. ``reason`` is
-    the first failed check (in ``REASONS`` order); ``reasons`` lists every failed check of the group's cells.
-    """
-    channels, outcomes = _vocabularies(fmt)
-    frame = raw.copy()
-    frame["jym"], frame["channel_ix"], frame["duration_state"] = log_query.unpack_key(frame["packed_key"])
-    frame["agency_code"] = _map_distinct(frame["agency_raw"], code_text)
-    frame["service_code"] = _map_distinct(frame["service_raw"], code_text)
-    channel_ix = frame["channel_ix"]
-    frame["channel"] = _map_distinct(frame["channel_raw"], channels.code)
-    fast_channel = channel_ix.notna()
-    frame.loc[fast_channel, "channel"] = [channels.codes[int(i)] for i in channel_ix[fast_channel]]
-    frame["outcome"] = _map_distinct(frame["outcome_raw"], outcomes.code)
-    agency_known = frame["agency_code"].isin(known.agencies)
-    pairs = pd.MultiIndex.from_arrays([frame["agency_code"], frame["service_code"]])
-    checks = {
-        "unknown_agency": ~agency_known,
-        "unknown_service": agency_known & ~pairs.isin(list(known.services)),
-        "bad_time": frame["jym"].isna(),
-        "unknown_channel": frame["channel"].isna(),
-        "unknown_outcome": frame["outcome_raw"].notna() & frame["outcome"].isna(),
-        "bad_duration": frame["duration_state"] == DURATION_BAD,
-        "negative_duration": frame["duration_state"] == DURATION_NEGATIVE,
-    }
-    failed = pd.DataFrame({name: np.asarray(check, dtype=bool) for name, check in checks.items()}, index=frame.index)
-    bad = failed.any(axis=1)
-    frame["reason"] = pd.Series(None, index=frame.index, dtype=object)
-    frame.loc[bad, "reason"] = failed[bad].idxmax(axis=1)  # the first True column, in REASONS order
-    frame["reasons"] = pd.Series(None, index=frame.index, dtype=object)
-    frame.loc[bad, "reasons"] = [";".join(failed.columns[row]) for row in failed[bad].to_numpy()]
-    for n, code in enumerate(outcomes.codes):
-        frame[code] = frame[f"outcome_{n}"] + frame["transactions"].where(frame["outcome"] == code, 0)
-    jym = frame["jym"].fillna(0).astype("int64")
-    frame["year"], frame["month"] = jym // 100, jym % 100
-    return frame
-
-
-def _map_distinct(values: pd.Series, function: Callable[[str], str | None]) -> pd.Series:
-    """``function`` applied once per distinct value (a missing value is the empty text)."""
-    filled = values.fillna("")
-    mapping = {value: function(value) for value in filled.unique()}
-    return filled.map(mapping).astype(object)
+    Every distinct spelling is normalised once here in Python, with ``ingest.text`` as everywhere else,
+    whatever the number of rows behind it; DuckDB then joins the names to the groups and runs the checks.
+    ``reason`` is the first failed check (in ``REASONS`` order); ``reasons`` lists every failed check of the
+    group's cells."""
+    pairs = con.execute(
+        f"SELECT DISTINCT coalesce(agency_raw, ''), coalesce(service_raw, '') FROM {log_query.GROUPS_TABLE}"
+    ).fetchall()
+    agency_codes = {raw: code_text(raw) for raw in {agency for agency, _ in pairs}}
+    service_codes = {raw: code_text(raw) for raw in {service for _, service in pairs}}
+    named = [(agency_codes[a], service_codes[s]) for a, s in pairs]
+    unknown_agency = [agency not in known.agencies for agency, _ in named]
+    con.register(
+        "log_pairs",
+        pa.table(
+            {
+                "agency_raw": pa.array([a for a, _ in pairs], pa.string()),
+                "service_raw": pa.array([s for _, s in pairs], pa.string()),
+                "agency_code": pa.array([a for a, _ in named], pa.string()),
+                "service_code": pa.array([s for _, s in named], pa.string()),
+                "unknown_agency": pa.array(unknown_agency, pa.bool_()),
+                "unknown_service": pa.array(
+                    [not bad and pair not in known.services for pair, bad in zip(named, unknown_agency, strict=True)],
+                    pa.bool_(),
+                ),
+            }
+        ),
+    )
+    for table, column, vocabulary in (
+        ("log_channels", "channel_raw", channels),
+        ("log_outcomes", "outcome_raw", outcomes),
+    ):
+        spellings = [
+            raw
+            for (raw,) in con.execute(
+                f"SELECT DISTINCT {column} FROM {log_query.GROUPS_TABLE} WHERE {column} IS NOT NULL"
+            ).fetchall()
+        ]
+        codes = [vocabulary.code(raw) for raw in spellings]
+        con.register(table, pa.table({"raw": pa.array(spellings, pa.string()), "code": pa.array(codes, pa.string())}))
+    con.execute(log_query.classify_sql(channels, outcomes, tuple(REASONS), counts_only=counts_only))
 
 
 def _vocabularies(fmt: LogFormat) -> tuple[Vocabulary, Vocabulary]:
@@ -323,18 +363,19 @@ def _losers_as_counts(losers: pd.DataFrame, outcomes: Vocabulary) -> pd.DataFram
 
 
 def _rejected_records(detail: pd.DataFrame, found: dict[str, str]) -> list[dict[str, Any]]:
-    """Every unusable row, in file order, with its line, first reason and every failed check."""
+    """Every unusable row, in file order, with its line, first reason and every failed check (built from
+    column lists: ``to_dict("records")`` boxed each cell and took five times as long)."""
     rows = detail[detail["reason"].notna()]
-    records = pd.DataFrame(
-        {
-            "line": rows["line"].astype("int64"),
-            "reason": rows["reason"],
-            "reason_fa": rows["reason"].map(lambda r: REASONS[r][0]),
-            "reasons": rows["reasons"],
-            **{c: rows[f"raw_{c}"] for c in found},
-        }
-    )
-    return records.to_dict("records")
+    reasons = rows["reason"].tolist()
+    columns = {
+        "line": rows["line"].astype("int64").tolist(),
+        "reason": reasons,
+        "reason_fa": [REASONS[r][0] for r in reasons],
+        "reasons": rows["reasons"].tolist(),
+        **{c: rows[f"raw_{c}"].tolist() for c in found},
+    }
+    names = list(columns)
+    return [dict(zip(names, values, strict=True)) for values in zip(*columns.values(), strict=True)]
 
 
 @dataclass
@@ -355,52 +396,119 @@ def read_log_file(
     threads: int | None = None,
     on_progress: Callable[[float], None] | None = None,
     file_name: str | None = None,
+    counts_only: bool = False,
 ) -> ReadLog:
     """Clean and aggregate one file in one streaming pass (plus a light one for transaction ids, and one
     for the lines of rejected and duplicate rows when there are any).
 
     With no ``source`` and no single source-system value in the file, the source is the file's name
     without its suffixes (``file_name``, when the file on disk has a generated name). DuckDB uses every
-    core unless ``threads`` says otherwise.
+    core unless ``threads`` says otherwise. ``counts_only`` (a dry run: nothing will be stored) counts rows only
+    (no outcome counts, durations or histogram) and sums the accepted groups by Jalali month, not by agency,
+    service and channel, when no transaction repeats: what the summary reports is the same either way.
     """
-    fmt = load_log_format()
-    channels, outcomes = _vocabularies(fmt)
-    known = KnownCodes.load(engine)
-    with log_query.temp_dir() as spill:
+    with ThreadPoolExecutor(max_workers=1) as parser, log_query.temp_dir() as spill:
+        # python-calamine parses without the GIL: the set-up below runs meanwhile.
+        sheet = parser.submit(_parse_sheet, path) if _is_sheet(path) else None
+        fmt = load_log_format()
+        channels, outcomes = _vocabularies(fmt)
+        known = KnownCodes.load(engine)
+        if sheet is not None and threads is None:
+            # A sheet's few tens of thousands of rows are one Arrow chunk that one thread scans: a second
+            # thread only adds hand-overs (and, on a busy machine, waits for a core).
+            threads = 1
         con = log_query.connect(
             channels, outcomes, memory_limit=f"{memory_limit_mb}MB", threads=threads, temp_dir=spill
         )
         try:
-            relation, headers = _source_relation(con, path)
+            relation, headers = _source_relation(con, path, sheet)
+            from_sheet = sheet is not None
             found = resolve_columns(headers, fmt)
-            query = log_query.LogQuery(found, relation, channels, outcomes)
+            query = log_query.LogQuery(
+                found, relation, channels, outcomes, line_column=SHEET_LINE if from_sheet else None
+            )
             try:
-                # Duplicates first: the hashes' memory is freed before the main pass needs its own.
                 repeated = np.empty(0, dtype=np.uint64)
-                if query.has_txn:
-                    # Streaming needs few buffers: the hashes' own arrays are the memory this pass uses.
-                    con.execute(f"SET memory_limit = '{min(memory_limit_mb, 128)}MB'")
-                    repeated = log_query.repeated_hashes(con, query, Path(spill), _scaled(on_progress, 0.0, 0.35))
-                    con.execute(f"SET memory_limit = '{memory_limit_mb}MB'")
+                if from_sheet:
+                    # A sheet is small (it is in memory already): its rows, numbered in sheet order, are worked
+                    # out once into a table that every pass below reads, the detail pass included.
+                    con.execute(query.keep_rows())
+                    if query.has_txn:
+                        repeated = log_query.repeated_kept_hashes(con)
+                    # A dry run with no repeated transaction needs no measures: it reports counts, stores nothing.
+                    by_month = counts_only and not len(repeated)
+                    con.execute(
+                        f"CREATE TEMP TABLE {log_query.GROUPS_TABLE} AS {query.aggregate(counts_only=by_month)}"
+                    )
+                else:
+                    # Duplicates first: the hashes' memory is freed before the main pass needs its own. (The two
+                    # passes at once, on two cursors, saved no CPU and broke the memory target: ×1.30 from 200,000
+                    # to a million rows.)
+                    if query.has_txn:
+                        # Streaming needs few buffers: the hashes' own arrays are the memory this pass uses.
+                        con.execute(f"SET memory_limit = '{min(memory_limit_mb, 128)}MB'")
+                        repeated = log_query.repeated_hashes(con, query, Path(spill), _scaled(on_progress, 0.0, 0.35))
+                        con.execute(f"SET memory_limit = '{memory_limit_mb}MB'")
+                    by_month = counts_only and not len(repeated)
+                    log_query.run(
+                        con,
+                        f"CREATE TEMP TABLE {log_query.GROUPS_TABLE} AS {query.aggregate(counts_only=by_month)}",
+                        _scaled(on_progress, 0.35, 0.95),
+                    )
                 txns = pd.DataFrame({"h": repeated})
-                raw = log_query.run(con, query.aggregate(), _scaled(on_progress, 0.35, 0.95))
-                groups = classify_groups(raw, fmt, known)
-                rejected_groups = groups.loc[groups["reason"].notna(), ["group_hash"]].rename(
-                    columns={"group_hash": "h"}
+                classify_groups(con, known, channels, outcomes, counts_only=by_month)
+                classified = log_query.CLASSIFIED_TABLE
+                # Through Arrow: the same frame as ``.df()`` gives, in less time. A dry run with no duplicate to
+                # take out by key sums by month alone.
+                keys = ("year", "month") if by_month else KEY_COLUMNS
+                counts = ("transactions",) if by_month else COUNT_COLUMNS
+                accepted = con.sql(log_query.sum_by_key_sql(keys, counts)).to_arrow_table().to_pandas()
+                by_reason = (
+                    con.sql(
+                        f"SELECT reason, sum(transactions)::BIGINT AS transactions FROM {classified} "
+                        "WHERE reason IS NOT NULL GROUP BY reason ORDER BY reason"
+                    )
+                    .to_arrow_table()
+                    .to_pandas()
+                )
+                sources = (
+                    con.execute(f"SELECT min(source_min), max(source_max) FROM {log_query.GROUPS_TABLE}").fetchone()
+                    if query.has_source
+                    else None
                 )
                 detail = pd.DataFrame()
-                if len(rejected_groups) or len(txns):
-                    con.register("wanted_groups", rejected_groups)
+                if len(by_reason) or len(txns):
+                    con.execute(
+                        f"CREATE TEMP VIEW wanted_groups AS SELECT group_hash AS h FROM {classified} "
+                        "WHERE reason IS NOT NULL"
+                    )
                     con.register("wanted_txns", txns)
                     con.execute("SET preserve_insertion_order = true")
-                    detail = con.execute(query.detail(groups=len(rejected_groups) > 0, txns=len(txns) > 0)).df()
+                    wanted = query.detail(groups=len(by_reason) > 0, txns=len(txns) > 0)
+                    info = ", ".join(f"c.{c}" for c in ("reason", "reasons", *KEY_COLUMNS, "outcome"))
+                    detail = con.execute(
+                        f"SELECT d.*, {info} FROM ({wanted}) d LEFT JOIN {classified} c USING (group_hash) "
+                        "ORDER BY d.line"
+                    ).df()
             except duckdb.Error as exc:
                 raise LogFileError("فایل به صورت CSV خوانده نمی‌شود", f"the file cannot be read as CSV: {exc}") from exc
         finally:
             con.close()
     if on_progress is not None:
         on_progress(1.0)
-    return _assemble(groups, detail, found, outcomes, source or _single_source(groups), file_name or path.name)
+    single = sources[0] if sources is not None and sources[0] is not None and sources[0] == sources[1] else None
+    read = _assemble(
+        accepted,
+        by_reason,
+        detail,
+        found,
+        outcomes,
+        source or (str(single).strip() if single else None),
+        file_name or path.name,
+    )
+    if sources is not None:
+        read.groups["source_min"], read.groups["source_max"] = (np.nan if v is None else v for v in sources)
+    return read
 
 
 def _scaled(on_progress: Callable[[float], None] | None, start: float, end: float) -> Callable[[float], None] | None:
@@ -410,15 +518,9 @@ def _scaled(on_progress: Callable[[float], None] | None, start: float, end: floa
     return lambda share: on_progress(start + (end - start) * share)
 
 
-def _single_source(groups: pd.DataFrame) -> str | None:
-    if "source_min" not in groups:
-        return None
-    names = set(groups["source_min"].dropna()) | set(groups["source_max"].dropna())
-    return str(names.pop()).strip() if len(names) == 1 else None
-
-
 def _assemble(
-    groups: pd.DataFrame,
+    accepted: pd.DataFrame,
+    by_reason: pd.DataFrame,
     detail: pd.DataFrame,
     found: dict[str, str],
     outcomes: Vocabulary,
@@ -426,13 +528,9 @@ def _assemble(
     file_name: str,
 ) -> ReadLog:
     """Accepted groups by clean key, less the duplicates' contributions, plus the duplicates and rejects."""
-    ok = groups["reason"].isna()
-    accepted = _sum_by_key(groups[ok])
     duplicates = accepted.iloc[:0]
     rejected: list[dict[str, Any]] = []
     if not detail.empty:
-        info = ["group_hash", "reason", "reasons", *KEY_COLUMNS, "outcome"]
-        detail = detail.merge(groups[info], on="group_hash", how="left")
         rejected = _rejected_records(detail, found)
         losers = _duplicate_losers(detail, outcomes)
         if not losers.empty:
@@ -442,23 +540,16 @@ def _assemble(
                 merged[column] = merged[column] - merged[f"{column}_dup"].fillna(0).astype(merged[column].dtype)
             accepted = merged[list(accepted.columns)]
             accepted = accepted[accepted["transactions"] > 0].reset_index(drop=True)
-    by_reason = (
-        groups[~ok].groupby("reason", as_index=False)[["transactions"]].sum()
-        if (~ok).any()
-        else pd.DataFrame({"reason": pd.Series(dtype=object), "transactions": pd.Series(dtype="int64")})
-    )
     parts = [
         accepted.assign(reason=None, is_duplicate=False),
         duplicates.assign(reason=None, is_duplicate=True),
         by_reason.assign(is_duplicate=False),
     ]
     out = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) else parts[0]
-    if "source_min" in groups:
-        out["source_min"], out["source_max"] = groups["source_min"].min(), groups["source_max"].max()
     return ReadLog(out, source or file_name.split(".")[0], rejected)
 
 
-def _summarise(groups: pd.DataFrame, outcome: LogIngestOutcome) -> pd.DataFrame:
+def _summarise(groups: pd.DataFrame, outcome: LogIngestOutcome) -> None:
     rejected = groups[groups["reason"].notna()]
     accepted = groups[groups["reason"].isna()]
     duplicates = accepted[accepted["is_duplicate"]]
@@ -468,8 +559,13 @@ def _summarise(groups: pd.DataFrame, outcome: LogIngestOutcome) -> pd.DataFrame:
     outcome.rows_duplicate = int(duplicates["transactions"].sum())
     outcome.rows_accepted = int(kept["transactions"].sum())
     outcome.reasons = {str(k): int(v) for k, v in rejected.groupby("reason")["transactions"].sum().items()}
+    year_months = np.unique(kept["year"].to_numpy(dtype=np.int64) * 100 + kept["month"].to_numpy(dtype=np.int64))
+    outcome.months = [(int(ym // 100), int(ym % 100)) for ym in year_months]
+
+
+def _rows_to_store(groups: pd.DataFrame) -> pd.DataFrame:
+    kept = groups[groups["reason"].isna() & ~groups["is_duplicate"].astype(bool)]
     kept = kept.astype({c: "int64" for c in ("year", "month", *COUNT_COLUMNS) if c != "duration_sum_s"})
-    outcome.months = sorted({(int(y), int(m)) for y, m in zip(kept["year"], kept["month"], strict=True)})
     return kept[[*KEY_COLUMNS, *COUNT_COLUMNS]]
 
 
@@ -609,7 +705,13 @@ def ingest_log_file(
         return outcome
     try:
         read = read_log_file(
-            engine, path, source=source, memory_limit_mb=memory_limit_mb, on_progress=on_progress, file_name=file_name
+            engine,
+            path,
+            source=source,
+            memory_limit_mb=memory_limit_mb,
+            on_progress=on_progress,
+            file_name=file_name,
+            counts_only=dry_run,
         )
     except LogFileError as exc:
         outcome.status, outcome.message_fa, outcome.message_en = "failed", exc.message_fa, exc.message_en
@@ -617,7 +719,7 @@ def ingest_log_file(
             outcome.job_id = _record_job(engine, {**job, **_job_fields(outcome)})
         return outcome
     outcome.source_system = read.source
-    rows = _summarise(read.groups, outcome)
+    _summarise(read.groups, outcome)
     if read.rejected:
         stamp = started.strftime("%Y%m%dT%H%M%S")
         rejects = rejects_dir / f"{stamp}_{path.name.split('.')[0]}_{sha[:8]}.rejects.csv"
@@ -636,7 +738,7 @@ def ingest_log_file(
         outcome.status = "checked"
         return outcome
     outcome.status = "done"
-    _store_batch(engine, outcome, rows, {**job, **_job_fields(outcome)})
+    _store_batch(engine, outcome, _rows_to_store(read.groups), {**job, **_job_fields(outcome)})
     return outcome
 
 

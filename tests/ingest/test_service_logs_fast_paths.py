@@ -147,3 +147,51 @@ def test_xlsx_cells_of_every_kind_are_read_as_text(store: Engine, tmp_path: Path
     assert _months(read.groups) == {(1393, 5): 2, (1393, 7): 1}
     accepted = read.groups[read.groups["reason"].isna()]
     assert accepted["duration_count"].sum() == 2 and accepted["duration_sum_s"].sum() == 180.5
+
+
+def _summary(outcome: object) -> tuple[object, ...]:
+    fields = ("rows_read", "rows_accepted", "rows_rejected", "rows_duplicate", "reasons", "months", "source_system")
+    return tuple(getattr(outcome, name) for name in fields)
+
+
+def _as_sheet(path: Path, rows: list[list[str]], headers: list[str]) -> Path:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("logs")
+    sheet.append(headers)
+    for row in rows:
+        sheet.append(row)
+    workbook.save(path)
+    return path
+
+
+def test_a_dry_run_reports_what_the_import_then_stores(store: Engine, tmp_path: Path) -> None:
+    """The dry run sums accepted rows by month only (nothing is stored), the import by key: same summary and
+    same rejects file, with and without repeated transactions, from CSV and from a sheet."""
+    rows = [
+        _row("2014-08-03T10:00:00", txn="A1"),
+        _row("1393/06/01 09:00", channel="counter", txn="A2"),
+        _row("no time", channel="fax", seconds="-5", txn="A3"),  # rejected
+        _row("2014-09-24T08:00:00", outcome="maybe", txn="A4"),  # rejected
+        _row("2014-10-24T08:00:00", seconds="abc", txn=""),  # rejected
+    ]
+    repeated = [*rows, _row("2014-08-04T10:00:00", outcome="rejected", txn="A1"), _row("1393/06/02 09:00", txn="A2")]
+    # "duration" is also the name of a column the passes work out
+    sheet_headers = ["timestamp", "agency", "service", "channel", "status", "duration", "id"]
+    cases = {
+        "plain.csv": write_log(tmp_path / "plain.csv", rows),
+        "repeated.csv": write_log(tmp_path / "repeated.csv", repeated),
+        "plain.xlsx": _as_sheet(tmp_path / "plain.xlsx", rows, sheet_headers),
+        "repeated.xlsx": _as_sheet(tmp_path / "repeated.xlsx", repeated, sheet_headers),
+    }
+    for name, path in cases.items():
+        checked = _ingest(store, path, tmp_path / "dry", dry_run=True, max_rejected_share=1.0)
+        done = _ingest(store, path, tmp_path / "real", max_rejected_share=1.0)
+        assert (checked.status, done.status) == ("checked", "done"), name  # type: ignore[attr-defined]
+        assert _summary(checked) == _summary(done), name
+        dry_rejects = pd.read_csv(checked.rejects_path, encoding="utf-8-sig", dtype=str)  # type: ignore[attr-defined]
+        real_rejects = pd.read_csv(done.rejects_path, encoding="utf-8-sig", dtype=str)  # type: ignore[attr-defined]
+        pd.testing.assert_frame_equal(dry_rejects, real_rejects)
+        assert dry_rejects["line"].tolist() == ["4", "5", "6"], name
+    assert done.rows_duplicate == 2 and done.months == [(1393, 5), (1393, 6)]  # type: ignore[attr-defined]
