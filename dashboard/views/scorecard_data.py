@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
+from dashboard.figures import INDICATOR_FIELDS
 from dashboard.views.choices import PICKER_LIMIT
 from dashboard.views.scope import per_version
 from metrics import api
@@ -72,23 +73,7 @@ class AgencyRows:
         return [dict(zip(names, values, strict=True)) for values in zip(*lists, strict=True)]
 
 
-INDICATOR_COLUMNS = (
-    "indicator",
-    "indicator_fa",
-    "indicator_en",
-    "unit",
-    "value",
-    "period_target",
-    "target",
-    "score",
-    "status",
-    "projected_value",
-    "year_reached",
-    "imputed",
-    "baseline_moved",
-    "baseline_year",
-    "baseline_value",
-)
+INDICATOR_COLUMNS = (*INDICATOR_FIELDS, "baseline_value")
 """What the scorecard and compare pages read of each ``api.indicator_scores`` row (with ``agency_code``)."""
 
 
