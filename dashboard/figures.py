@@ -32,11 +32,11 @@ from dash.development.base_component import Component
 from plotly.io.json import to_json_plotly
 from plotly.subplots import make_subplots
 
+from dashboard.fonts import FONT_STACK
 from dashboard.formatting import MISSING, format_number, format_percent, format_year
 from dashboard.i18n import normalise_lang, pick, t
 from dashboard.urls import href
 
-FONT_FAMILY = "Vazirmatn, Tahoma, sans-serif"
 STATUSES: tuple[str, ...] = ("ahead", "on_track", "behind", "off_track")
 STATUS_COLOURS: dict[str, str] = {
     "ahead": "#0072B2",
@@ -272,12 +272,12 @@ def _layout(fig: Figure, lang: str, *, title: str, height: int, categories_on: s
         layout,
         {
             "title": {"text": title, "x": 0.98 if rtl else 0.02, "xanchor": "right" if rtl else "left"},
-            "font": {"family": FONT_FAMILY, "size": 13},
+            "font": {"family": FONT_STACK, "size": 13},
             "height": height,
             "margin": {"l": 16, "r": 16, "t": 56, "b": 40},
             "paper_bgcolor": "white",
             "plot_bgcolor": "white",
-            "hoverlabel": {"font": {"family": FONT_FAMILY}},
+            "hoverlabel": {"font": {"family": FONT_STACK}},
             "legend": {"orientation": "h", "y": -0.15, "x": 1 if rtl else 0, "xanchor": "right" if rtl else "left"},
             "separators": FA_SEPARATORS if rtl else ".,",
         },

@@ -13,11 +13,11 @@ from typing import Any
 import pandas as pd
 
 from dashboard.figures import Figure, Rows, figure_dict, records, rows_of
+from dashboard.fonts import FONT_STACK
 from dashboard.formatting import MISSING, format_number, format_percent
 from dashboard.i18n import direction, pick, t
 from metrics.catalogue import Catalogue
 
-FONT_STACK = "Vazirmatn, Tahoma, sans-serif"
 AGENCY_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7")
 """Okabe–Ito colours: told apart by colour-blind readers; every bar also carries its value as text."""
 STATUS_ORDER = ("ahead", "on_track", "behind", "off_track")

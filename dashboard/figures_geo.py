@@ -17,10 +17,10 @@ import pandas as pd
 from plotly.colors import get_colorscale, sample_colorscale
 
 from dashboard.figures import Figure, figure_dict
+from dashboard.fonts import FONT_STACK
 from dashboard.formatting import format_number
 from dashboard.i18n import direction, pick, t
 
-FONT_STACK = "Vazirmatn, Tahoma, sans-serif"
 COLOUR_SCALE = "Cividis"
 UNSCORED_COLOUR = "#ced4da"
 ROOT_ID = "all"

@@ -1,4 +1,4 @@
-"""One way to make an AG Grid: right-to-left in Persian, Vazirmatn through the theming API, no CDN.
+"""One way to make an AG Grid: right-to-left in Persian, the app's fonts through the theming API, no CDN.
 
 AG Grid 33+ themes are JavaScript objects, so no stylesheet is fetched; the font must be set with
 ``withParams`` (a CSS variable does not reach it). The Persian locale is AG Grid's own
@@ -15,10 +15,11 @@ from typing import Any
 
 import dash_ag_grid as dag
 
+from dashboard.fonts import FONT_STACK
 from dashboard.i18n import normalise_lang
 
 LOCALE_FA_PATH = Path(__file__).resolve().parent / "vendor" / "ag_grid_locale_fa.json"
-THEME = {"function": "themeQuartz.withParams({fontFamily: 'Vazirmatn, Tahoma, sans-serif', headerFontWeight: 700})"}
+THEME = {"function": f"themeQuartz.withParams({{fontFamily: '{FONT_STACK}', headerFontWeight: 700}})"}
 
 
 @cache

@@ -15,10 +15,9 @@ import dash_mantine_components as dmc
 from dash import Dash, Input, Output, dcc, html
 
 from dashboard import ids
+from dashboard.fonts import FONT_STACK
 from dashboard.i18n import LANGS, Lang, direction, normalise_lang, t
 from dashboard.urls import href, lang_of, with_lang
-
-FONT_STACK = "Vazirmatn, Tahoma, sans-serif"
 
 
 @dataclass(frozen=True)

@@ -119,7 +119,7 @@ def ranking_frame(
 
 
 TEXT_COLUMNS = ("agency", "county", "sector", "province")
-PENDING_MARK = "⌛"
+PENDING_MARK = "◔"
 """After the name of an agency scored with data waiting for review (only when the page includes it)."""
 FOLDED = "folded_"
 """Prefix of a text column folded for matching (``_fold``), computed with the frame, not per request."""

@@ -6,6 +6,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 import pytest
+from selenium.webdriver.support.wait import WebDriverWait
 
 from dashboard import ids
 from dashboard.app import create_app
@@ -41,6 +42,27 @@ def test_every_page_loads_in_its_language_and_direction(browser: Any, app_engine
         "return [...document.fonts].filter(f => f.status === 'loaded').map(f => f.family)"
     )
     assert any("Vazirmatn" in family for family in fonts)
+
+
+def test_status_marks_are_drawn_with_the_apps_own_symbol_font(browser: Any, app_engine: Any) -> None:
+    """The reporting matrix's cells start with a mark (✗ missing): the browser fetches EgovSymbols for it
+    from the app (Vazirmatn has no such glyphs), whatever fonts the computer has."""
+    start_signed_in(browser, create_app(engine=app_engine), *make_user(app_engine, "governor", province="QM"))
+    browser.driver.get(f"{browser.server_url}/reporting?province=QM")
+    show_cell = (  # the grid draws only the columns in view: scroll a year's column into it
+        "let api; try { api = dash_ag_grid.getApi(arguments[0]); } catch (e) { return null; }"
+        "const node = api && api.getRowNode('QM-AGRI');"
+        "if (!node) { return null; }"
+        "api.ensureNodeVisible(node); api.ensureColumnVisible('y1393');"
+        "return document.querySelector(`#${arguments[0]} [row-id='QM-AGRI'] [col-id='y1393']`);"
+    )
+    cell = WebDriverWait(browser.driver, 10).until(
+        lambda driver: driver.execute_script(show_cell, ids.REPORTING_MATRIX)
+    )
+    assert cell.text == t("cell.missing", "fa")
+    loaded = "return [...document.fonts].some(f => f.family.includes('EgovSymbols') && f.status === 'loaded')"
+    WebDriverWait(browser.driver, 10).until(lambda driver: driver.execute_script(loaded))
+    assert requested_hosts(browser) == {urlparse(browser.server_url).netloc}
 
 
 def test_language_toggle_keeps_the_page_and_the_navbar_follows(browser: Any, app_engine: Any) -> None:

@@ -187,7 +187,7 @@ def test_completeness_counts_reported_late_and_missing() -> None:
     counts = figures.completeness_counts(matrix, 1394, ["QM-A", "QM-B", "QM-C", "QM-D"])
     assert counts == {"reported": 1, "late": 1, "missing": 2}
     text = text_of(figures.completeness_summary(counts, 1394, "fa", summary_id="s"))
-    assert "۱۳۹۴: ۲ از ۴ دستگاه گزارش داده‌اند (۵۰٪)" in text and "⏱ با تأخیر: ۱" in text
+    assert "۱۳۹۴: ۲ از ۴ دستگاه گزارش داده‌اند (۵۰٪)" in text and "◷ با تأخیر: ۱" in text
 
 
 def test_pillar_comparison_draws_the_agency_beside_the_province_median() -> None:

@@ -144,10 +144,10 @@ def test_data_waiting_for_review_counts_only_when_asked_and_is_marked(tmp_path: 
     assert ingest_report_file(store, report, actor="it", max_bytes=10**7).status == "stored"  # pending
 
     approved = {r["agency_code"]: r for r in _rows(store, "?lang=en&province=QM&year=1394")["rowData"]}
-    assert approved[waiting]["rank"] == "–" and "⌛" not in approved[waiting]["agency"]
+    assert approved[waiting]["rank"] == "–" and "◔" not in approved[waiting]["agency"]
     with_pending = {r["agency_code"]: r for r in _rows(store, "?lang=en&province=QM&year=1394&pending=1")["rowData"]}
-    assert with_pending[waiting]["rank"] != "–" and with_pending[waiting]["agency"].endswith("⌛")
-    assert not with_pending[AGENCY]["agency"].endswith("⌛")  # approved data stays unmarked
+    assert with_pending[waiting]["rank"] != "–" and with_pending[waiting]["agency"].endswith("◔")
+    assert not with_pending[AGENCY]["agency"].endswith("◔")  # approved data stays unmarked
     with create_app(engine=store).server.test_request_context("/rankings"):
         page = str(rankings.layout("en", province="QM", year="1394", pending="1"))
     assert "Includes unapproved data" in page

@@ -69,7 +69,7 @@ def test_plan_years_are_the_yearly_periods() -> None:
 def test_matrix_says_reported_late_and_missing_in_words() -> None:
     rows = {r["agency_code"]: r for r in matrix_rows(AGENCIES, SUBMISSIONS, PERIODS, lang="en", province=None)}
     assert (rows["QM-GOV"]["s1392"], rows["QM-GOV"]["s1393"]) == ("reported", "reported")
-    assert rows["QM-QOM-KAH-BKH"]["s1393"] == "late" and rows["QM-QOM-KAH-BKH"]["y1393"] == "⏱ late"
+    assert rows["QM-QOM-KAH-BKH"]["s1393"] == "late" and rows["QM-QOM-KAH-BKH"]["y1393"] == "◷ late"
     assert rows["AR-GOV"]["y1392"] == "✗ missing"
     assert rows["QM-QOM-KAH-BKH"]["county"] == "Qom"
     persian = matrix_rows(AGENCIES, SUBMISSIONS, PERIODS, lang="fa", province=None)
@@ -91,7 +91,7 @@ def test_matrix_marks_submissions_waiting_for_review_and_returned_ones() -> None
     rows = {r["agency_code"]: r for r in matrix_rows(AGENCIES, waiting, PERIODS, lang="en", province="QM")}
     assert (rows["QM-GOV"]["s1392"], rows["QM-GOV"]["s1393"]) == ("reported", "pending")
     assert rows["QM-QOM-KAH-BKH"]["s1393"] == "returned" and rows["QM-QOM-KAH-BKH"]["y1393"] == "↩ returned"
-    assert matrix_rows(AGENCIES, waiting, PERIODS, lang="fa", province="QM")[0]["y1393"] == "⌛ در انتظار بررسی"
+    assert matrix_rows(AGENCIES, waiting, PERIODS, lang="fa", province="QM")[0]["y1393"] == "◔ در انتظار بررسی"
 
 
 def test_matrix_with_no_submissions_is_all_missing() -> None:

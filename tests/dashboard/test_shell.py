@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 
 from dashboard import ids
 from dashboard.app import create_app
+from dashboard.fonts import FONT_STACK, SYMBOL_FAMILY, SYMBOL_FONT, SYMBOL_RANGES
 from dashboard.layout import NAV_PAGES, shell_texts
 from store.engine import create_store_engine, upgrade_store
 from tests.accounts import client_as
@@ -86,6 +87,47 @@ def test_fonts_and_their_licence_are_in_the_assets() -> None:
     assert "SIL OPEN FONT LICENSE" in (ASSETS / "fonts" / "OFL.txt").read_text(encoding="utf-8").upper()
     css = (ASSETS / "fonts.css").read_text(encoding="utf-8")
     assert "fonts/Vazirmatn-Regular.woff2" in css and "fonts/Vazirmatn-Bold.woff2" in css
+
+
+def _symbols_written_by_the_dashboard() -> dict[str, str]:
+    """Every character the dashboard's code, scripts and styles write from the symbol blocks (arrows
+    onwards: U+2190 and up, emoji included), with a file that writes it."""
+    found: dict[str, str] = {}
+    root = ASSETS.parent
+    for path in [*root.rglob("*.py"), *ASSETS.glob("*.js"), *ASSETS.glob("*.css")]:
+        if "vendor" in path.parts:
+            continue
+        for char in path.read_text(encoding="utf-8"):
+            if ord(char) >= 0x2190 and not 0xFE00 <= ord(char) <= 0xFE0F:
+                found.setdefault(char, path.name)
+    return found
+
+
+def test_every_symbol_on_screen_has_a_glyph_in_a_font_the_app_serves() -> None:
+    """Status marks must not depend on the fonts an office's computers happen to have (an hourglass
+    emoji, for one, showed as nothing in headless Chromium on Debian)."""
+    from fontTools.ttLib import TTFont
+
+    covered = set(TTFont(ASSETS / "fonts" / "Vazirmatn-Regular.woff2").getBestCmap())
+    symbols = set(TTFont(ASSETS / SYMBOL_FONT).getBestCmap())
+    assert all(any(low <= code <= high for low, high in SYMBOL_RANGES) for code in symbols)
+    written = _symbols_written_by_the_dashboard()
+    assert {"✓", "✗", "★", "⚠", "▲", "▼", "◷", "◔"} <= set(written)  # the scan sees the status marks
+    missing = {
+        char: f"U+{ord(char):04X} in {where}" for char, where in written.items() if ord(char) not in covered | symbols
+    }
+    assert missing == {}
+
+
+def test_one_font_stack_everywhere() -> None:
+    stacks = set(re.findall(r"font-family:\s*([^;]+);", (ASSETS / "egov.css").read_text(encoding="utf-8")))
+    stacks |= set(re.findall(r"font-family:\s*([^;]+);", (ASSETS / "login.css").read_text(encoding="utf-8")))
+    assert stacks - {"monospace"} == {FONT_STACK}  # monospace: cell addresses (A1) in the upload report
+    fonts_css = (ASSETS / "fonts.css").read_text(encoding="utf-8")
+    ranges = ", ".join(f"U+{low:04X}-{high:04X}" for low, high in SYMBOL_RANGES)
+    assert f"font-family: {SYMBOL_FAMILY};" in fonts_css and f"unicode-range: {ranges};" in fonts_css
+    assert SYMBOL_FONT in fonts_css
+    assert "Bitstream" in (ASSETS / "fonts" / "DejaVu-LICENSE.txt").read_text(encoding="utf-8")
 
 
 def test_print_stylesheet_gives_an_a4_page() -> None:
