@@ -6,6 +6,7 @@ values fall back to a sensible default instead of failing), and build the option
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import pandas as pd
@@ -100,15 +101,41 @@ def province_options(agencies: pd.DataFrame, lang: str, *, with_all: bool) -> li
     return [{"value": ALL, "label": t("choices.all_provinces", lang)}, *options] if with_all else options
 
 
+AgencyRow = tuple[Any, ...]
+"""An agency as a picker needs it: code, ``name_fa``, ``name_en`` (then, to group by province,
+``province_fa``, ``province_en``)."""
+
+
+def agency_rows(agencies: pd.DataFrame) -> Iterator[AgencyRow]:
+    """The rows of an agency table (indexed by code) as pickers read them: zip over columns, not
+    iterrows (a country has 10,000 agencies)."""
+    columns = [agencies[c] for c in ("name_fa", "name_en", "province_fa", "province_en")]
+    return zip(agencies.index, *columns, strict=True)
+
+
+def agency_option(row: AgencyRow, lang: str) -> dict[str, str]:
+    """One agency as a picker shows it: ``name (code)`` (the text ``matching_agencies`` matches)."""
+    code, name_fa, name_en, *_province = row
+    return {"value": str(code), "label": f"{pick(lang, str(name_fa), str(name_en))} ({code})"}
+
+
+def grouped_agency_options(rows: Iterable[AgencyRow], lang: str) -> list[dict[str, Any]]:
+    """Agencies grouped by province for a searchable picker, groups in name order."""
+    groups: dict[str, list[dict[str, str]]] = {}
+    for row in rows:
+        groups.setdefault(pick(lang, str(row[3]), str(row[4])), []).append(agency_option(row, lang))
+    return [{"group": name, "items": items} for name, items in sorted(groups.items())]
+
+
+def flat_options(rows: Iterable[AgencyRow], lang: str, *, by_name: bool = False) -> list[dict[str, str]]:
+    """Agencies as ``name (code)`` options, in their order or sorted by name."""
+    options = [agency_option(row, lang) for row in rows]
+    return sorted(options, key=lambda o: o["label"]) if by_name else options
+
+
 def agency_options(agencies: pd.DataFrame, lang: str) -> list[dict[str, Any]]:
     """Agencies grouped by province for a searchable picker; the label carries the code too."""
-    groups: dict[str, list[dict[str, str]]] = {}
-    columns = [agencies[c] for c in ("province_fa", "province_en", "name_fa", "name_en")]
-    for code, province_fa, province_en, name_fa, name_en in zip(agencies.index, *columns, strict=True):
-        province = pick(lang, str(province_fa), str(province_en))  # zip, not iterrows: 10,000 agencies
-        label = f"{pick(lang, str(name_fa), str(name_en))} ({code})"
-        groups.setdefault(province, []).append({"value": str(code), "label": label})
-    return [{"group": name, "items": items} for name, items in sorted(groups.items())]
+    return grouped_agency_options(agency_rows(agencies), lang)
 
 
 def fold_text(text: object) -> str:
@@ -144,11 +171,8 @@ def matching_agencies(
 
 def flat_agency_options(agencies: pd.DataFrame, lang: str, *, by_name: bool = False) -> list[dict[str, str]]:
     """The given agencies as ``name (code)`` options, in their order or sorted by name."""
-    options = [  # zip over columns, not iterrows: a country has 10,000 agencies
-        {"value": str(code), "label": f"{pick(lang, fa, en)} ({code})"}
-        for code, fa, en in zip(agencies.index, agencies["name_fa"], agencies["name_en"], strict=True)
-    ]
-    return sorted(options, key=lambda o: o["label"]) if by_name else options
+    names = zip(agencies.index, agencies["name_fa"], agencies["name_en"], strict=True)
+    return flat_options(names, lang, by_name=by_name)
 
 
 def agency_picker_options(

@@ -28,11 +28,12 @@ from dashboard.figures_compare import (
     summary_rows,
 )
 from dashboard.formatting import format_number, format_year
-from dashboard.i18n import normalise_lang, pick, t
+from dashboard.i18n import normalise_lang, t
 from dashboard.urls import lang_of, query_params, with_params
 from dashboard.views.choices import (
     agency_picker_options,
     default_year,
+    grouped_agency_options,
     parse_year,
     plan_year_range,
     year_options,
@@ -75,12 +76,8 @@ def picker_options(search: object, picked: list[str] | None, lang: str) -> list[
 def opening_options(codes: list[str], lang: str, *, engine: Engine) -> list[dict[str, Any]]:
     """The agency picker's options as the page opens: the picked agencies and the first others, grouped
     by province as ``choices.agency_options`` groups them, from kept rows (``picker_rows``)."""
-    groups: dict[str, list[dict[str, str]]] = {}
-    for row in picker_rows(codes, engine=engine):
-        label = f"{pick(lang, str(row['name_fa']), str(row['name_en']))} ({row['agency_code']})"
-        province = pick(lang, str(row["province_fa"]), str(row["province_en"]))
-        groups.setdefault(province, []).append({"value": str(row["agency_code"]), "label": label})
-    return [{"group": name, "items": items} for name, items in sorted(groups.items())]
+    columns = ("agency_code", "name_fa", "name_en", "province_fa", "province_en")
+    return grouped_agency_options((tuple(row[c] for c in columns) for row in picker_rows(codes, engine=engine)), lang)
 
 
 def _summary_table(table: list[dict[str, Any]], names: list[str], lang: str) -> Element:

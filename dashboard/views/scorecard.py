@@ -28,7 +28,7 @@ from dashboard.figures import DMC, Element, element, tag
 from dashboard.formatting import MISSING, format_number, format_percent, format_year, jalali_datetime, plain_text
 from dashboard.i18n import normalise_lang, pick, t
 from dashboard.urls import lang_of, query_params
-from dashboard.views.choices import agency_picker_options, flat_agency_options
+from dashboard.views.choices import agency_picker_options, flat_agency_options, flat_options
 from dashboard.views.scope import one_data_version, parse_year, pillars, search_with, year_options
 from dashboard.views.scorecard_data import (
     ScorecardPage,
@@ -45,15 +45,6 @@ from metrics import api
 def agency_options(agencies: Any, lang: str) -> list[dict[str, str]]:
     """Every agency by name (and code, so either can be typed), sorted by name."""
     return flat_agency_options(agencies, lang, by_name=True)
-
-
-def _label(row: dict[str, Any], lang: str) -> str:
-    """An agency as the picker shows it (``choices.flat_agency_options``): ``name (code)``."""
-    return f"{pick(lang, row['name_fa'], row['name_en'])} ({row['agency_code']})"
-
-
-def _by_label(option: dict[str, str]) -> str:
-    return option["label"]
 
 
 def picker_options(search: object, picked: str | None, lang: str) -> list[dict[str, str]]:
@@ -261,7 +252,9 @@ def layout(lang: str = "fa", agency: str | None = None, year: str | None = None,
                 id=ids.SCORECARD_AGENCY,
                 label=t("upload.agency", lang),
                 placeholder=t("upload.agency_placeholder", lang),
-                data=sorted(({"value": r["agency_code"], "label": _label(r, lang)} for r in choices), key=_by_label),
+                data=flat_options(
+                    ((r["agency_code"], r["name_fa"], r["name_en"]) for r in choices), lang, by_name=True
+                ),
                 value=code,
                 searchable=True,
                 filter={"function": "egovFilter"},

@@ -1,5 +1,6 @@
-"""Everything the agency scorecard shows, fetched once from ``metrics.api``; the page and its Excel
-download are two renderers of this one bundle.
+"""Everything the agency scorecard shows, fetched from ``metrics.api``: as frames for the Excel download
+(:class:`ScorecardData`) and as rows of dicts for the page (:class:`ScorecardPage`); a test holds the two
+to the same numbers.
 
 The page reads an agency's rows through :class:`AgencyRows`, kept per data version: the year's tables
 as column arrays and where each agency's rows are, so one agency's rows are a few array picks instead of
@@ -80,10 +81,8 @@ INDICATOR_COLUMNS = (*INDICATOR_FIELDS, "baseline_value")
 def indicator_records(year: int, codes: Sequence[str], *, engine: Engine) -> list[dict[str, Any]]:
     """The agencies' rows of ``api.indicator_scores`` for the year (``INDICATOR_COLUMNS``), agency by
     agency in the order given, through an :class:`AgencyRows` kept per data version."""
-    kept = per_version(
-        engine,
-        ("agency rows", "indicator_scores", year),
-        lambda: AgencyRows.of(api.indicator_scores(year, engine=engine), INDICATOR_COLUMNS),
+    kept = _kept(
+        engine, ("indicator_scores", year), lambda: api.indicator_scores(year, engine=engine), INDICATOR_COLUMNS
     )
     return [{**row, "agency_code": code} for code in codes for row in kept.rows(code)]
 
