@@ -19,7 +19,7 @@ from sqlalchemy import Connection, Engine, func, insert, select
 
 from ingest.schema import FORM_FIELDS, LEVEL_FIELDS, NUMERIC_KINDS, SERVICE_DESK_STAGES
 from store.declared import load_organisation
-from store.models import Agency, County, Event, Period, Province, ReportedValue, Submission
+from store.models import Agency, County, Event, IngestJob, Period, Province, ReportedValue, Submission
 
 YEARS = tuple(range(1390, 1395))
 COUNTIES_PER_PROVINCE = 12
@@ -203,3 +203,36 @@ def _write_reports(
         insert(Event),
         {"at": dt.datetime.now(dt.UTC), "kind": "bench.country", "actor": "bench", "detail": {"agencies": len(codes)}},
     )
+
+
+def add_log_jobs(engine: Engine, *, count: int = 60, seed: int = 1394) -> None:
+    """Log ingest jobs as the Service logs page lists them (the newest 20): done ones with their counts,
+    a refused and a failed one among them. The page reads them; nothing else does here."""
+    rng = np.random.default_rng(seed)
+    started = dt.datetime(2016, 3, 1, 2, 0, tzinfo=dt.UTC)
+    statuses = ["done", "done", "done", "duplicate", "refused", "failed"]
+    rows = []
+    for k in range(count):
+        read = int(rng.integers(10_000, 2_000_000))
+        rejected = int(read * rng.uniform(0, 0.02))
+        rows.append(
+            {
+                "kind": "logs",
+                "trigger": ["cli", "watch", "web"][k % 3],
+                "started_by": f"system-{k % 7}",
+                "file_name": f"export-{k:04d}.csv.gz",
+                "sha256": f"{k:064x}",
+                "source_system": f"source-{k % 5}",
+                "started_at": started + dt.timedelta(hours=6 * k),
+                "finished_at": started + dt.timedelta(hours=6 * k, minutes=3),
+                "status": statuses[k % len(statuses)],
+                "rows_read": read,
+                "rows_accepted": read - rejected,
+                "rows_rejected": rejected,
+                "rows_duplicate": 0,
+                "rejects_path": None,
+                "summary": {},
+            }
+        )
+    with engine.begin() as connection:
+        connection.execute(insert(IngestJob), rows)

@@ -207,4 +207,6 @@ LOGS_RESULT = "logs-result"
 """A ``dcc.Store`` with the finished job's summary (what the background callback returns)."""
 LOGS_OUTCOME = "logs-outcome"
 LOGS_JOBS = "logs-jobs"
+LOGS_LOAD = "logs-load"
+"""A ``dcc.Store`` whose first render asks for the job list: it comes as plain data in its own answer."""
 # --- end log uploads/jobs ---

@@ -75,6 +75,7 @@ def audit_frame(engine: Engine, *, province: str | None = None, limit: int | Non
 def is_late(submitted_at: object, deadline: object) -> bool:
     """Was it submitted after the deadline's day ended in Tehran? (No deadline or no time: not late.)
 
+    >>> import datetime as dt
     >>> is_late(dt.datetime(2015, 4, 1, tzinfo=dt.UTC), dt.date(2015, 3, 31))
     True
     >>> is_late(dt.datetime(2015, 3, 31, 20, 0, tzinfo=dt.UTC), dt.date(2015, 3, 31)), is_late(None, None)

@@ -5,10 +5,11 @@ One query per frame, typed columns, indexes the chain can join on.
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, Integer, Select, bindparam, func, select
 
 from metrics.service_kpis import service_kpis
 from store.models import (
@@ -165,7 +166,16 @@ INGEST_JOB_COLUMNS = (
 
 def ingest_jobs_frame(engine: Engine, *, kind: str | None = None, limit: int | None = None) -> pd.DataFrame:
     """Ingest jobs (command line, inbox, web), newest first; ``kind`` filters (``logs`` today)."""
-    query = select(
+    with engine.connect() as connection:
+        rows = connection.execute(_jobs_query(kind is not None, limit is not None), {"kind": kind, "limit": limit})
+        return pd.DataFrame.from_records([tuple(row) for row in rows], columns=list(INGEST_JOB_COLUMNS))
+
+
+@cache
+def _jobs_query(by_kind: bool, limited: bool) -> Select[*tuple[Any, ...]]:
+    """Built once per shape: the Service logs page reads the newest jobs on every visit, and building the
+    statement cost as much as running it."""
+    query: Select[*tuple[Any, ...]] = select(
         IngestJob.id.label("job_id"),
         IngestJob.kind,
         IngestJob.trigger,
@@ -182,13 +192,11 @@ def ingest_jobs_frame(engine: Engine, *, kind: str | None = None, limit: int | N
         IngestJob.rejects_path,
         IngestJob.summary,
     ).order_by(IngestJob.id.desc())
-    if kind is not None:
-        query = query.where(IngestJob.kind == kind)
-    if limit is not None:
-        query = query.limit(limit)
-    with engine.connect() as connection:
-        rows = connection.execute(query).all()
-    return pd.DataFrame(rows, columns=list(INGEST_JOB_COLUMNS))
+    if by_kind:
+        query = query.where(IngestJob.kind == bindparam("kind"))
+    if limited:
+        query = query.limit(bindparam("limit", type_=Integer))
+    return query
 
 
 # --- end log uploads/jobs ---

@@ -13,6 +13,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from store.declared import load_organisation, load_plans
+from store.engine import store_key
 from store.models import Agency, County, District, Event, Period, Province, Sector
 from store.periods import periods_of_years
 from store.settings import DECLARED_DATA_DIR
@@ -36,7 +37,7 @@ _AGENCY_CODES: dict[str, frozenset[str]] = {}
 
 def agency_codes(engine: Engine) -> frozenset[str]:
     """Codes of the agencies in the store, read once per store and process (ingest checks every file)."""
-    key = engine.url.render_as_string(hide_password=False)
+    key = store_key(engine)
     if key not in _AGENCY_CODES:
         with engine.connect() as connection:
             _AGENCY_CODES[key] = frozenset(connection.scalars(select(Agency.code)))

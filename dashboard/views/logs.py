@@ -10,6 +10,7 @@ progress drives the bar while the rest of the app keeps answering. Its summary l
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
 from typing import Any, cast
 
 import dash_mantine_components as dmc
@@ -18,6 +19,7 @@ from dash import Dash, Input, Output, State, dcc, get_relative_path, html
 
 from dashboard import ids
 from dashboard.data import current_engine
+from dashboard.figures import DMC, Element, element, records, tag
 from dashboard.formatting import format_number, format_percent, format_year, jalali_datetime
 from dashboard.i18n import TEXT, normalise_lang, pick, t
 from dashboard.log_jobs import JobPlaces, background_manager, fresh_connections, progress_reporter, run_uploaded_log
@@ -150,26 +152,44 @@ def outcome_view(summary: dict[str, Any] | None, lang: str) -> Any:
     return html.Div(children, **cast("dict[str, Any]", {"data-status": status}))
 
 
+_JOB_FIELDS = (
+    "job_id",
+    "file_name",
+    "source_system",
+    "started_by",
+    "trigger",
+    "started_at",
+    "status",
+    "rows_read",
+    "rows_accepted",
+    "rows_rejected",
+    "rejects_path",
+)
+_started_at = lru_cache(maxsize=1024)(jalali_datetime)
+"""``jalali_datetime`` (≈ 20 µs a call through jdatetime), kept: the same jobs are listed again and again."""
+
+
 def job_rows(jobs: pd.DataFrame, lang: str, *, rejects_folder: Any) -> list[dict[str, Any]]:
     """The job list as display rows; a rejects link only where the file is in the served rejects folder."""
     lang = normalise_lang(lang)
     rows = []
-    for job in jobs.itertuples(index=False):
-        servable = rejects_file(job.rejects_path, rejects_folder) is not None
+    for job in records(jobs, _JOB_FIELDS):
+        servable = rejects_file(job["rejects_path"], rejects_folder) is not None
+        source = job["source_system"]
         rows.append(
             {
-                "job_id": int(job.job_id),
-                "job": format_year(int(job.job_id), lang),
-                "file": str(job.file_name),
-                "source": job.source_system if isinstance(job.source_system, str) and job.source_system else "–",
-                "who": f"{job.started_by} ({trigger_text(str(job.trigger), lang)})",
-                "when": jalali_datetime(job.started_at, lang),
-                "status": status_text(str(job.status), lang),
-                "status_code": str(job.status),
-                "read": format_number(job.rows_read, lang),
-                "accepted": format_number(job.rows_accepted, lang),
-                "rejected": format_number(job.rows_rejected, lang),
-                "rejects_href": rejects_href(int(job.job_id)) if servable else None,
+                "job_id": int(job["job_id"]),
+                "job": format_year(int(job["job_id"]), lang),
+                "file": str(job["file_name"]),
+                "source": source if isinstance(source, str) and source else "–",
+                "who": f"{job['started_by']} ({trigger_text(str(job['trigger']), lang)})",
+                "when": _started_at(job["started_at"], lang),
+                "status": status_text(str(job["status"]), lang),
+                "status_code": str(job["status"]),
+                "read": format_number(job["rows_read"], lang),
+                "accepted": format_number(job["rows_accepted"], lang),
+                "rejected": format_number(job["rows_rejected"], lang),
+                "rejects_href": rejects_href(int(job["job_id"])) if servable else None,
             }
         )
     return rows
@@ -179,37 +199,49 @@ _JOB_COLUMNS = ("job", "file", "source", "who", "when", "status", "read", "accep
 _COLUMN_KEYS = {"source": "logs.source_system"}
 
 
-def jobs_table(rows: list[dict[str, Any]], lang: str) -> Any:
-    """The recent ingest jobs as a table (or a line saying there are none)."""
+def jobs_table(rows: list[dict[str, Any]], lang: str) -> Element:
+    """The recent ingest jobs as a table (or a line saying there are none), as plain data (see
+    ``figures.Element``: 20 jobs are ≈ 450 nodes, which Dash would walk in Python as components)."""
     if not rows:
-        return html.P(t("logs.no_jobs", lang), className="egov-muted")
-    head = html.Tr([html.Th(t(_COLUMN_KEYS.get(key, f"logs.col.{key}"), lang), scope="col") for key in _JOB_COLUMNS])
+        return tag("P", t("logs.no_jobs", lang), className="egov-muted")
+    head = tag(
+        "Tr", [tag("Th", t(_COLUMN_KEYS.get(key, f"logs.col.{key}"), lang), scope="col") for key in _JOB_COLUMNS]
+    )
     body = [
-        html.Tr(
+        tag(
+            "Tr",
             [
-                html.Td(row["job"]),
-                html.Td(html.Span(row["file"], dir="auto")),
-                html.Td(html.Span(row["source"], dir="auto")),
-                html.Td(row["who"]),
-                html.Td(row["when"]),
-                html.Td(row["status"], className=f"egov-job-status egov-job-{row['status_code']}"),
-                html.Td(row["read"]),
-                html.Td(row["accepted"]),
-                html.Td(row["rejected"]),
-                html.Td(html.A(t("logs.rejects_link", lang), href=row["rejects_href"]) if row["rejects_href"] else "–"),
+                tag("Td", row["job"]),
+                tag("Td", tag("Span", row["file"], dir="auto")),
+                tag("Td", tag("Span", row["source"], dir="auto")),
+                tag("Td", row["who"]),
+                tag("Td", row["when"]),
+                tag("Td", row["status"], className=f"egov-job-status egov-job-{row['status_code']}"),
+                tag("Td", row["read"]),
+                tag("Td", row["accepted"]),
+                tag("Td", row["rejected"]),
+                tag(
+                    "Td",
+                    tag("A", t("logs.rejects_link", lang), href=row["rejects_href"]) if row["rejects_href"] else "–",
+                ),
             ],
-            **cast("dict[str, Any]", {"data-job-id": str(row["job_id"])}),
+            **{"data-job-id": str(row["job_id"])},
         )
         for row in rows
     ]
-    table = dmc.Table(
-        [html.Thead(head), html.Tbody(body)], striped=True, withTableBorder=True, className="egov-table egov-jobs"
+    table = element(
+        DMC,
+        "Table",
+        [tag("Thead", head), tag("Tbody", body)],
+        striped=True,
+        withTableBorder=True,
+        className="egov-table egov-jobs",
     )
-    return dmc.TableScrollContainer(table, minWidth=760, scrollAreaProps={"viewportProps": {"tabIndex": 0}})
+    return element(DMC, "TableScrollContainer", table, minWidth=760, scrollAreaProps={"viewportProps": {"tabIndex": 0}})
 
 
-def recent_jobs_view(lang: str) -> Any:
-    """The latest log ingest jobs of the app's store, as the page shows them."""
+def recent_jobs_view(lang: str) -> Element:
+    """The latest log ingest jobs of the app's store, as the page shows them (plain data)."""
     jobs = api.ingest_jobs(kind="logs", limit=RECENT_JOBS, engine=current_engine())
     return jobs_table(job_rows(jobs, lang, rejects_folder=rejects_dir()), lang)
 
@@ -286,7 +318,8 @@ def layout(lang: str = "fa", **_state: Any) -> html.Div:
             ),
             html.Div(id=ids.LOGS_OUTCOME, role="status"),
             html.H2(t("logs.recent", lang)),
-            html.Div(recent_jobs_view(lang), id=ids.LOGS_JOBS),
+            dcc.Store(id=ids.LOGS_LOAD, data=True),
+            html.Div(id=ids.LOGS_JOBS),  # the list follows in its own answer, as plain data
         ],
         className="egov-page",
     )
@@ -314,13 +347,22 @@ def register_callbacks(app: Dash) -> None:
 
     @app.callback(
         Output(ids.LOGS_OUTCOME, "children"),
-        Output(ids.LOGS_JOBS, "children"),
         Input(ids.LOGS_RESULT, "data"),
         State(ids.LOGS_LANG, "data"),
         prevent_initial_call=True,
     )
-    def show_outcome(summary: dict[str, Any] | None, lang: str | None) -> tuple[Any, Any]:
-        return outcome_view(summary, lang or "fa"), recent_jobs_view(lang or "fa")
+    def show_outcome(summary: dict[str, Any] | None, lang: str | None) -> Any:
+        return outcome_view(summary, lang or "fa")
+
+    @app.callback(
+        Output(ids.LOGS_JOBS, "children"),
+        Input(ids.LOGS_LOAD, "data"),
+        Input(ids.LOGS_RESULT, "data"),
+        State(ids.LOGS_LANG, "data"),
+    )
+    def show_jobs(_load: Any, _summary: Any, lang: str | None) -> Element:
+        """The job list when the page opens, and again when a job has finished."""
+        return recent_jobs_view(lang or "fa")
 
 
 def process_in_background(app: Dash, upload: dict[str, Any] | None, lang: str, set_progress: Any) -> dict[str, Any]:

@@ -47,6 +47,7 @@ from dashboard.views.scope import (
     year_options,
 )
 from metrics import api
+from store.engine import store_key
 
 BLOCK_SIZE = 50
 _T = TypeVar("_T")
@@ -71,7 +72,7 @@ def rank_intervals(
     """``api.rank_intervals`` for the year and province, cached per data version; ``None`` without it."""
     if not hasattr(api, "rank_intervals"):
         return None
-    key = (engine.url.render_as_string(hide_password=False), api.data_version(engine), year, province, include_pending)
+    key = (store_key(engine), api.data_version(engine), year, province, include_pending)
     if key not in _INTERVALS:
         spec = api.default_spec().replace(include_pending=include_pending)
         _INTERVALS[key] = api.rank_intervals(year, draws=INTERVAL_DRAWS, province=province, spec=spec, engine=engine)
@@ -414,7 +415,7 @@ def frame_for(state: dict[str, Any], *, engine: Engine) -> pd.DataFrame:
     built once per state and data version, and each block is a sort and a slice of it.
     """
     key = (
-        engine.url.render_as_string(hide_password=False),
+        store_key(engine),
         api.data_version(engine),
         *(state[name] for name in ("lang", "year", "province", "county", "sector", "status", "pending")),
     )

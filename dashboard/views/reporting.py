@@ -32,6 +32,7 @@ from dashboard.views.scope import one_data_version, per_version, province_codes
 from metrics import api
 from metrics.audit import is_late
 from metrics.data import agencies_frame, periods_frame, submissions_frame
+from store.engine import store_key
 
 CellStatus = Literal["reported", "late", "pending", "returned", "missing"]
 CELL_STATUSES: tuple[CellStatus, ...] = ("reported", "late", "pending", "returned", "missing")
@@ -291,7 +292,7 @@ def page_rows(kind: str, *, lang: str, province: str | None, engine: Engine) -> 
     The grids ask block by block with the same state: the rows are built once, and each block is a
     filter, a sort and a slice of them.
     """
-    key = (engine.url.render_as_string(hide_password=False), api.data_version(engine), kind, lang, province)
+    key = (store_key(engine), api.data_version(engine), kind, lang, province)
     if key not in _ROWS:
         agencies = agencies_frame(engine)
         if kind == MATRIX:

@@ -19,6 +19,7 @@ from dashboard.formatting import format_year
 from dashboard.i18n import pick, t
 from dashboard.urls import with_params
 from metrics import api
+from store.engine import store_key
 
 ALL = "all"
 """A select's value for "no filter" (the parameter is left out of the URL)."""
@@ -33,7 +34,7 @@ _KEPT_SIZE = 128
 def per_version(engine: Engine, name: tuple[object, ...], build: Callable[[], _R]) -> _R:
     """What a page derives from the store (choices, display rows), built once per (store, data version,
     ``name``) and kept: the same rule as ``metrics.api``'s caches. Shared: callers must not change it."""
-    key = (engine.url.render_as_string(hide_password=False), api.data_version(engine), *name)
+    key = (store_key(engine), api.data_version(engine), *name)
     if key in _KEPT:
         _KEPT.move_to_end(key)
         return cast("_R", _KEPT[key])

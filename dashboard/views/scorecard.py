@@ -32,7 +32,6 @@ from dashboard.views.choices import agency_picker_options, flat_agency_options, 
 from dashboard.views.scope import one_data_version, parse_year, pillars, search_with, year_options
 from dashboard.views.scorecard_data import (
     ScorecardPage,
-    fetch_scorecard,
     fetch_scorecard_page,
     known_agencies,
     picker_rows,
@@ -346,7 +345,7 @@ def download(search: str | None) -> Any:
     params = query_params(search)
     engine = current_engine()
     year = parse_year(params.get("year"), engine)
-    data = fetch_scorecard(params.get("agency", ""), year, engine=engine, with_trajectory=False)
+    data = fetch_scorecard_page(params.get("agency", ""), year, engine=engine)
     if data is None:
         return no_update
     lang = normalise_lang(params.get("lang"))

@@ -12,18 +12,17 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 import openpyxl
 import pandas as pd
 import xlsxwriter
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from dashboard.figures import INDICATOR_FIELDS, records, status_label
+from dashboard.figures import status_label
 from dashboard.formatting import jalali_datetime
 from dashboard.i18n import normalise_lang, pick, t
 from dashboard.views.scope import pillars
-from dashboard.views.scorecard_data import ScorecardData
+from dashboard.views.scorecard_data import ScorecardPage
 from metrics.export import safe_text as excel_safe_text
 
 
@@ -134,7 +133,7 @@ def _openpyxl_bytes(sheets: list[Sheet], *, rtl: bool) -> bytes:
     return output.getvalue()
 
 
-def scorecard_workbook(data: ScorecardData, lang: str) -> bytes:
+def scorecard_workbook(data: ScorecardPage, lang: str) -> bytes:
     """The xlsx bytes of the scorecard: summary, pillars, indicators and submission history."""
     lang = normalise_lang(lang)
     sheets = scorecard_sheets(data, lang)
@@ -143,7 +142,7 @@ def scorecard_workbook(data: ScorecardData, lang: str) -> bytes:
     return _xlsxwriter_bytes(sheets, rtl=lang == "fa")
 
 
-def scorecard_sheets(data: ScorecardData, lang: str) -> list[Sheet]:
+def scorecard_sheets(data: ScorecardPage, lang: str) -> list[Sheet]:
     """The workbook's sheets as data, in ``lang``: summary, pillars, indicators, submission history."""
     agency = data.agency
     stage = None
@@ -168,11 +167,14 @@ def scorecard_sheets(data: ScorecardData, lang: str) -> list[Sheet]:
         *[[status_label(s, lang), agency[f"{s}_count"]] for s in ("ahead", "on_track", "behind", "off_track")],
     ]
     sheets = [_sheet(t("excel.summary", lang), [t("excel.item", lang), t("excel.value", lang)], summary)]
-    shown = [g for g in pillars() if f"pillar_{g.code}" in agency.index]
-    medians = province_medians(data.peers, [f"pillar_{g.code}" for g in shown])
     pillar_rows = [
-        [pick(lang, g.name_fa, g.name_en), agency.get(f"pillar_{g.code}"), median]
-        for g, median in zip(shown, medians, strict=True)
+        [
+            pick(lang, g.name_fa, g.name_en),
+            agency.get(f"pillar_{g.code}"),
+            data.province_medians.get(f"pillar_{g.code}"),
+        ]
+        for g in pillars()
+        if f"pillar_{g.code}" in agency
     ]
     pillar_header = [t("ranking.pillar", lang), t("scorecard.this_agency", lang), t("scorecard.province_median", lang)]
     sheets.append(_sheet(t("excel.pillars", lang), pillar_header, pillar_rows))
@@ -188,43 +190,14 @@ def scorecard_sheets(data: ScorecardData, lang: str) -> list[Sheet]:
             t(f"submission.{r['status']}", lang),
             None if pd.isna(r["supersedes_id"]) else int(r["supersedes_id"]),
         ]
-        for r in sorted(records(data.submissions, HISTORY_COLUMNS), key=lambda r: -int(r["submission_id"]))
+        for r in sorted(data.submissions, key=lambda r: -int(r["submission_id"]))
     ]
     header = [t(f"reporting.col.{key}", lang) for key in ("id", "period", "file", "by", "at", "status", "supersedes")]
     sheets.append(_sheet(t("excel.submissions", lang), header, history))
     return sheets
 
 
-def province_medians(peers: pd.DataFrame, columns: list[str]) -> list[float | None]:
-    """Each column's median over the scored agencies (missing values left out; ``None`` when none).
-
-    One NumPy pass over the columns instead of a frame filter and a pandas median per pillar.
-
-    >>> peers = pd.DataFrame({"scored": [True, True, False], "p": [10.0, None, 99.0], "q": [1.0, 3.0, 5.0]})
-    >>> province_medians(peers, ["p", "q"])
-    [10.0, 2.0]
-    """
-    scored = peers["scored"].to_numpy(dtype=bool)
-    medians = []
-    for name in columns:
-        values = peers[name].to_numpy(dtype=float, na_value=np.nan)[scored]
-        present = values[~np.isnan(values)]
-        medians.append(float(np.median(present)) if present.size else None)
-    return medians
-
-
-HISTORY_COLUMNS = (
-    "submission_id",
-    "period_code",
-    "file_name",
-    "submitted_by",
-    "submitted_at",
-    "status",
-    "supersedes_id",
-)
-
-
-def _indicator_table(indicators: pd.DataFrame, lang: str) -> tuple[list[str], list[list[Any]]]:
+def _indicator_table(indicators: list[dict[str, Any]], lang: str) -> tuple[list[str], list[list[Any]]]:
     header = [
         t("excel.indicator_code", lang),
         t("methodology.col.indicator", lang),
@@ -255,6 +228,6 @@ def _indicator_table(indicators: pd.DataFrame, lang: str) -> tuple[list[str], li
             yes if bool(r["imputed"]) else no,
             yes if bool(r["baseline_moved"]) else no,
         ]
-        for r in records(indicators, INDICATOR_FIELDS)
+        for r in indicators
     ]
     return header, rows

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import io
 from collections.abc import Iterator
 from typing import Any
@@ -16,7 +17,7 @@ from dashboard import ids
 from dashboard.app import create_app
 from dashboard.figures import records
 from dashboard.views import choices, scorecard
-from dashboard.views.scorecard_data import INDICATOR_COLUMNS, fetch_scorecard, fetch_scorecard_page, picker_rows
+from dashboard.views.scorecard_data import INDICATOR_COLUMNS, fetch_scorecard_page, picker_rows
 from dashboard.views.scorecard_excel import scorecard_workbook
 from metrics import api
 from tests.dashboard.store_fixture import AGENCY, OTHER, build_store
@@ -31,12 +32,14 @@ def engine(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 
 
 def test_bundle_holds_the_agency_its_province_and_every_submission(engine: Any) -> None:
-    data = fetch_scorecard(AGENCY, 1394, engine=engine)
-    assert data is not None and data.agency["rank_province"] == 1
-    assert {AGENCY, OTHER} <= set(data.peers.index) and set(data.peers["province_code"]) == {"QM"}
-    assert set(data.submissions["status"]) == {"submitted", "superseded"} and len(data.submissions) == 3
-    assert set(data.trajectory["year"]) == set(range(1390, 1395)) and not data.indicators.empty
-    assert fetch_scorecard("NOPE", 1394, engine=engine) is None
+    app = create_app(engine=engine)
+    with app.server.app_context():
+        data = fetch_scorecard_page(AGENCY, 1394, engine=engine)
+        assert fetch_scorecard_page("NOPE", 1394, engine=engine) is None
+    assert data is not None and data.agency["rank_province"] == 1 and data.ranked_in_province == 2
+    assert data.agency["province_code"] == "QM" and data.province_medians
+    assert {r["status"] for r in data.submissions} == {"submitted", "superseded"} and len(data.submissions) == 3
+    assert {r["year"] for r in data.trajectory} == set(range(1390, 1395)) and data.indicators
 
 
 def test_body_shows_pillars_paths_flags_claims_and_history(engine: Any) -> None:
@@ -75,29 +78,34 @@ def _callback(app: Any, output: str) -> Any:
     return getattr(wrapped, "__wrapped__", wrapped)
 
 
-def test_the_page_shows_the_numbers_of_the_excel_bundle(engine: Any) -> None:
-    """The page reads kept arrays, the Excel file ``metrics.api``'s frames: the same rows either way."""
+def test_the_page_shows_the_numbers_of_metrics_api(engine: Any) -> None:
+    """The page and its Excel file read kept arrays; ``metrics.api``'s frames hold the same rows."""
     app = create_app(engine=engine)
     with app.server.app_context():
         page = fetch_scorecard_page(AGENCY, 1394, engine=engine)
-        excel = fetch_scorecard(AGENCY, 1394, engine=engine)
-        assert page is not None and excel is not None
-        assert fetch_scorecard_page("NOPE", 1394, engine=engine) is None
+        assert page is not None
+        scores = api.scores(1394, engine=engine)
+        peers = api.scores(1394, province="QM", engine=engine)
+        indicators = api.indicator_scores(1394, agency=AGENCY, engine=engine)
         trajectory = api.trajectory(AGENCY, engine=engine)
-    assert _same([page.agency], [{**excel.agency.to_dict(), "agency_code": AGENCY}])
+        submissions = api.submissions(current_only=False, agency=AGENCY, engine=engine)
+        stages, claims = api.maturity(1394, engine=engine), api.claimed_vs_observed(1394, engine=engine)
+    assert _same([page.agency], [{**scores.loc[AGENCY].to_dict(), "agency_code": AGENCY}])
     assert _same(
         [{k: row[k] for k in INDICATOR_COLUMNS} for row in page.indicators],
-        records(excel.indicators, INDICATOR_COLUMNS),
+        records(indicators.reset_index(drop=True), INDICATOR_COLUMNS),
     )
     assert _same(page.trajectory, records(trajectory, ["indicator", "value", "year"]))
-    assert page.ranked_in_province == excel.peers["rank_province"].notna().sum()
-    scored = excel.peers[excel.peers["scored"].astype(bool)]
-    pillars = [c for c in excel.peers.columns if c.startswith("pillar_")]
+    assert page.ranked_in_province == peers["rank_province"].notna().sum()
+    scored = peers[peers["scored"].astype(bool)]
+    pillars = [c for c in peers.columns if c.startswith("pillar_")]
     assert pillars and _same([page.province_medians], [{c: scored[c].median() for c in pillars}])
-    assert [r["submission_id"] for r in page.submissions] == excel.submissions["submission_id"].tolist()
-    assert (page.stage is None) == (excel.stage is None) and (page.claims is None) == (excel.claims is None)
-    if excel.claims is not None and page.claims is not None:
-        assert page.claims["observed_source"] == excel.claims["observed_source"]
+    assert [r["submission_id"] for r in page.submissions] == submissions["submission_id"].tolist()
+    assert (page.stage is None) == (AGENCY not in stages.index) and (page.claims is None) == (
+        AGENCY not in claims.index
+    )
+    if page.claims is not None:
+        assert page.claims["observed_source"] == claims.loc[AGENCY, "observed_source"]
 
 
 def test_excel_download_is_right_to_left_with_the_indicators(engine: Any) -> None:
@@ -119,12 +127,14 @@ def test_excel_download_is_right_to_left_with_the_indicators(engine: Any) -> Non
 
 
 def test_excel_text_that_looks_like_a_formula_stays_text(engine: Any) -> None:
-    data = fetch_scorecard(AGENCY, 1394, engine=engine)
+    app = create_app(engine=engine)
+    with app.server.app_context():
+        data = fetch_scorecard_page(AGENCY, 1394, engine=engine)
     assert data is not None
-    hostile = data.agency.copy()
-    hostile["name_en"] = '=HYPERLINK("http://x","y")'
-    submissions = data.submissions.assign(file_name=["@SUM(A1)", "+1", "-2"])
-    bundle = type(data)(**{**data.__dict__, "agency": hostile, "submissions": submissions})
+    hostile = {**data.agency, "name_en": '=HYPERLINK("http://x","y")'}
+    names = ["@SUM(A1)", "+1", "-2"]
+    submissions = [{**row, "file_name": name} for row, name in zip(data.submissions, names, strict=True)]
+    bundle = dataclasses.replace(data, agency=hostile, submissions=submissions)
     workbook = load_workbook(io.BytesIO(scorecard_workbook(bundle, "en")))
     summary = workbook["Summary"]
     assert summary["B2"].value == '\'=HYPERLINK("http://x","y")' and summary["B2"].data_type == "s"
