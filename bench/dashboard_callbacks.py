@@ -1,7 +1,8 @@
 """Server time and response size of each dashboard page's callbacks, on the demo and a 10,000-agency country.
 
 Ours: what the server does when a user opens a page or triggers a callback — the view's ``layout(...)``
-with the URL's state (Dash pages render a page by calling it), or the registered callback's own
+with the URL's state, as plain data (the router calls it through the page guard, which hands Dash
+``figures.plain_tree`` of it), or the registered callback's own
 function (looked up in ``app.callback_map``), inside the app's context, then the JSON encoding Dash
 applies to the answer (``plotly.io.json.to_json_plotly``). The median over repeats after a first call
 is the *warm* time: a running server keeps ``metrics.api``'s per-data-version cache. The first call
@@ -37,6 +38,7 @@ from bench.country_store import add_log_jobs, build_country
 from dashboard import ids
 from dashboard.app import create_app
 from dashboard.data import ENGINE_CONFIG_KEY
+from dashboard.figures import plain_tree
 from dashboard.views import compare, geography, logs, methodology, overview, rankings, reporting, scorecard, upload
 from egov.demo import demo_reports, load_demo_spec
 from ingest.submissions import ingest_report_file
@@ -129,6 +131,12 @@ def country_store(folder: Path, agencies: int) -> Engine:
 # --- the cases ---------------------------------------------------------------------------------------------
 
 
+def served(layout: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """A page's layout as the router sends it: as plain data (``dashboard.access``'s page guard applies
+    ``figures.plain_tree``), which Dash encodes with orjson instead of walking it."""
+    return plain_tree(layout(*args, **kwargs))
+
+
 def _callback(app: Dash, output: str) -> Callable[..., Any]:
     """The function a registered callback runs (under Dash's context wrapper)."""
     wrapped = app.callback_map[output]["callback"]
@@ -219,21 +227,21 @@ def cases(app: Dash, sample: dict[str, Any]) -> list[Case]:
         Case(
             "overview",
             "layout, all provinces",
-            lambda _i: overview.layout("fa", year=str(YEAR)),
+            lambda _i: served(overview.layout, "fa", year=str(YEAR)),
             VALUES_SQL.format(where=in_year),
             lambda _i: year,
         ),
         Case(
             "overview",
             f"layout, province {province}",
-            lambda _i: overview.layout("fa", year=str(YEAR), province=province),
+            lambda _i: served(overview.layout, "fa", year=str(YEAR), province=province),
             VALUES_SQL.format(where=f"{in_year} AND a.province_code = :province"),
             lambda _i: {**year, "province": province},
         ),
         Case(
             "rankings",
             "layout",
-            lambda _i: rankings.layout("fa", year=str(YEAR)),
+            lambda _i: served(rankings.layout, "fa", year=str(YEAR)),
             VALUES_SQL.format(where=f"{in_year} AND {first_blocks}"),
             lambda _i: {**year, "limit": block, "offset": 0},
         ),
@@ -256,7 +264,7 @@ def cases(app: Dash, sample: dict[str, Any]) -> list[Case]:
         Case(
             "scorecard",
             "layout, agency i",
-            lambda i: scorecard.layout("fa", agency=agencies[i % len(agencies)], year=str(YEAR)),
+            lambda i: served(scorecard.layout, "fa", agency=agencies[i % len(agencies)], year=str(YEAR)),
             VALUES_SQL.format(where="a.code = :agency"),
             lambda i: {"agency": agencies[i % len(agencies)]},
         ),
@@ -279,7 +287,7 @@ def cases(app: Dash, sample: dict[str, Any]) -> list[Case]:
         Case(
             "compare",
             "layout, 4 agencies",
-            lambda i: compare.layout("fa", agencies=",".join(agencies[i % 4 :: 4][:4]), year=str(YEAR)),
+            lambda i: served(compare.layout, "fa", agencies=",".join(agencies[i % 4 :: 4][:4]), year=str(YEAR)),
             VALUES_SQL.format(where=f"{in_year} AND a.code IN (:a0, :a1, :a2, :a3)"),
             lambda i: {**year, **{f"a{k}": code for k, code in enumerate(agencies[i % 4 :: 4][:4])}},
         ),
@@ -293,28 +301,31 @@ def cases(app: Dash, sample: dict[str, Any]) -> list[Case]:
         Case(
             "geography",
             "layout, all provinces",
-            lambda _i: geography.layout("fa", year=str(YEAR)),
+            lambda _i: served(geography.layout, "fa", year=str(YEAR)),
             VALUES_SQL.format(where=in_year),
             lambda _i: year,
         ),
         Case(
             "geography",
             f"layout, province {province}",
-            lambda _i: geography.layout("fa", province=province, year=str(YEAR)),
+            lambda _i: served(geography.layout, "fa", province=province, year=str(YEAR)),
             VALUES_SQL.format(where=f"{in_year} AND a.province_code = :province"),
             lambda _i: {**year, "province": province},
         ),
         Case(
-            "reporting", "layout, all provinces", lambda _i: reporting.layout("fa"), REPORTING_SQL.format(where="1 = 1")
+            "reporting",
+            "layout, all provinces",
+            lambda _i: served(reporting.layout, "fa"),
+            REPORTING_SQL.format(where="1 = 1"),
         ),
         Case(
             "reporting",
             f"layout, province {province}",
-            lambda _i: reporting.layout("fa", province=province),
+            lambda _i: served(reporting.layout, "fa", province=province),
             REPORTING_SQL.format(where="a.province_code = :province"),
             lambda _i: {"province": province},
         ),
-        Case("methodology", "layout (catalogue only)", lambda _i: methodology.layout("fa"), None),
+        Case("methodology", "layout (catalogue only)", lambda _i: served(methodology.layout, "fa"), None),
         Case(
             "methodology",
             "what-if panel",
@@ -334,14 +345,14 @@ def cases(app: Dash, sample: dict[str, Any]) -> list[Case]:
             VALUES_SQL.format(where=f"{in_year} AND a.province_code = :province"),
             lambda _i: {**year, "province": province},
         ),
-        Case("logs", "layout (no store read)", lambda _i: logs.layout("fa"), None),
+        Case("logs", "layout (no store read)", lambda _i: served(logs.layout, "fa"), None),
         Case(  # the page's job list: its own answer, which the layout's first render asks for
             "logs",
             "the newest jobs",
             lambda _i: show_jobs(True, None, "fa"),
             f"SELECT * FROM ingest_jobs WHERE kind = 'logs' ORDER BY id DESC LIMIT {logs.RECENT_JOBS}",
         ),
-        Case("upload", "layout", lambda _i: upload.layout("fa"), "SELECT code, name_fa, name_en FROM agencies"),
+        Case("upload", "layout", lambda _i: served(upload.layout, "fa"), "SELECT code, name_fa, name_en FROM agencies"),
         Case(
             "upload",
             "template download, agency i",

@@ -605,6 +605,16 @@ def ingest_jobs(*, kind: str | None = None, limit: int | None = 50, engine: Engi
     return data.ingest_jobs_frame(_engine(engine), kind=kind, limit=limit)
 
 
+def ingest_jobs_version(*, engine: Engine | None = None) -> int:
+    """The newest job's number (0 with none): a job is written once, whole, in its own transaction, so
+    the list of jobs changes exactly when this does — a refused file changes no data but is a new job.
+
+    >>> api.ingest_jobs_version() == int(api.ingest_jobs(limit=1)["job_id"].max())
+    True
+    """
+    return data.newest_ingest_job(_engine(engine))
+
+
 # --- end log uploads/jobs ---
 
 

@@ -171,6 +171,14 @@ def ingest_jobs_frame(engine: Engine, *, kind: str | None = None, limit: int | N
         return pd.DataFrame.from_records([tuple(row) for row in rows], columns=list(INGEST_JOB_COLUMNS))
 
 
+_NEWEST_JOB = select(func.coalesce(func.max(IngestJob.id), 0))
+
+
+def newest_ingest_job(engine: Engine) -> int:
+    with engine.connect() as connection:
+        return int(connection.scalar(_NEWEST_JOB) or 0)
+
+
 @cache
 def _jobs_query(by_kind: bool, limited: bool) -> Select[*tuple[Any, ...]]:
     """Built once per shape: the Service logs page reads the newest jobs on every visit, and building the

@@ -10,7 +10,9 @@ progress drives the bar while the rest of the app keeps answering. Its summary l
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 from functools import lru_cache
+from pathlib import Path
 from typing import Any, cast
 
 import dash_mantine_components as dmc
@@ -35,6 +37,7 @@ from dashboard.log_uploads import (
 from dashboard.views.upload import limit_mb
 from ingest.service_logs import REASONS
 from metrics import api
+from store.engine import store_key
 
 LOG = logging.getLogger(__name__)
 RECENT_JOBS = 20
@@ -169,12 +172,13 @@ _started_at = lru_cache(maxsize=1024)(jalali_datetime)
 """``jalali_datetime`` (≈ 20 µs a call through jdatetime), kept: the same jobs are listed again and again."""
 
 
-def job_rows(jobs: pd.DataFrame, lang: str, *, rejects_folder: Any) -> list[dict[str, Any]]:
-    """The job list as display rows; a rejects link only where the file is in the served rejects folder."""
+def job_rows(jobs: pd.DataFrame, lang: str, *, rejects_folder: Path | None) -> list[dict[str, Any]]:
+    """The job list as display rows; a rejects link only where the file is in the served rejects folder
+    (with no folder, none: :func:`recent_jobs_view` asks per visit)."""
     lang = normalise_lang(lang)
     rows = []
     for job in records(jobs, _JOB_FIELDS):
-        servable = rejects_file(job["rejects_path"], rejects_folder) is not None
+        servable = rejects_folder is not None and rejects_file(job["rejects_path"], rejects_folder) is not None
         source = job["source_system"]
         rows.append(
             {
@@ -190,6 +194,7 @@ def job_rows(jobs: pd.DataFrame, lang: str, *, rejects_folder: Any) -> list[dict
                 "accepted": format_number(job["rows_accepted"], lang),
                 "rejected": format_number(job["rows_rejected"], lang),
                 "rejects_href": rejects_href(int(job["job_id"])) if servable else None,
+                "rejects_path": job["rejects_path"],
             }
         )
     return rows
@@ -240,10 +245,29 @@ def jobs_table(rows: list[dict[str, Any]], lang: str) -> Element:
     return element(DMC, "TableScrollContainer", table, minWidth=760, scrollAreaProps={"viewportProps": {"tabIndex": 0}})
 
 
+_KEPT_JOBS: OrderedDict[tuple[object, ...], list[dict[str, Any]]] = OrderedDict()
+
+
 def recent_jobs_view(lang: str) -> Element:
-    """The latest log ingest jobs of the app's store, as the page shows them (plain data)."""
-    jobs = api.ingest_jobs(kind="logs", limit=RECENT_JOBS, engine=current_engine())
-    return jobs_table(job_rows(jobs, lang, rejects_folder=rejects_dir()), lang)
+    """The latest log ingest jobs of the app's store, as the page shows them (plain data).
+
+    The rows are kept until a new job is recorded (``api.ingest_jobs_version``: one small query per
+    visit instead of the jobs framed and formatted again); whether each rejects file can be served is
+    still asked on every visit."""
+    engine, folder = current_engine(), rejects_dir()
+    key = (store_key(engine), api.ingest_jobs_version(engine=engine), normalise_lang(lang), str(folder))
+    rows = _KEPT_JOBS.get(key)
+    if rows is None:
+        jobs = api.ingest_jobs(kind="logs", limit=RECENT_JOBS, engine=engine)
+        rows = _KEPT_JOBS[key] = job_rows(jobs, lang, rejects_folder=None)
+        while len(_KEPT_JOBS) > 8:
+            _KEPT_JOBS.popitem(last=False)
+    shown = [{**row, "rejects_href": _servable_href(row, folder)} for row in rows]
+    return jobs_table(shown, lang)
+
+
+def _servable_href(row: dict[str, Any], folder: Path) -> str | None:
+    return rejects_href(row["job_id"]) if rejects_file(row["rejects_path"], folder) is not None else None
 
 
 def _form_attributes(lang: str, max_bytes: int) -> dict[str, str]:

@@ -5,15 +5,19 @@ from __future__ import annotations
 from types import SimpleNamespace
 from typing import Any, cast
 
+import dash
 import dash_mantine_components as dmc
 import orjson
 import pandas as pd
 import plotly.graph_objects as go
+import pytest
 from dash import dcc, html
 from plotly.io.json import to_json_plotly
 
 from dashboard import figures
+from dashboard.app import create_app
 from dashboard.formatting import jalali_datetime
+from tests.dashboard.store_fixture import AGENCY, OTHER, build_store
 
 PILLARS = [
     SimpleNamespace(code="files", name_fa="پرونده الکترونیک", name_en="Electronic files"),
@@ -342,3 +346,22 @@ def test_scorecard_tables_are_plain_data() -> None:
     assert "No data" in text_of(figures.simple_table([], [("name", "Indicator")], table_id="t", lang="en"))
     assert_plain_components(figures.claimed_vs_observed_panel(_claims(), "en", panel_id="c"))
     assert_plain_components(figures.quality_flags(_scores().loc["QM-B"], _indicators(), "en", flags_id="f"))
+
+
+def test_every_page_leaves_the_server_as_the_json_dash_would_write(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """``plain_tree`` (what the page guard serves) against Dash's own encoding of the components."""
+    engine = build_store(tmp_path_factory.mktemp("plain"))
+    app = create_app(engine=engine)
+    state = {"year": "1394", "agency": AGENCY, "agencies": f"{AGENCY},{OTHER}", "province": "QM"}
+    checked = []
+    with app.server.test_request_context("/"):
+        for page in dash.page_registry.values():
+            layout = getattr(page["layout"], "__wrapped__", page["layout"])
+            for lang in ("fa", "en"):
+                tree = layout(lang=lang, **state)
+                served = figures.plain_tree(tree)
+                orjson.dumps(served)  # plain data: no Component left in it
+                assert orjson.loads(to_json_plotly(served)) == orjson.loads(to_json_plotly(tree)), page["path"]
+            checked.append(page["path"])
+    engine.dispose()
+    assert {"/", "/overview", "/rankings", "/scorecard", "/compare", "/reporting", "/logs"} <= set(checked)

@@ -161,6 +161,9 @@ def test_the_job_list_reads_newest_first_with_links_only_to_servable_rejects(sto
     places = JobPlaces(uploads=tmp_path / "web" / "uploads", rejects=tmp_path / "web" / "rejects")
     good = upload(client, write_log(tmp_path / "good.csv", ROWS)).get_json()["token"]
     run_uploaded_log(store, good, places=places)
+    with app.server.test_request_context("/logs"):
+        before = str(recent_jobs_view("en"))  # kept until the next job is recorded
+    assert "good.csv" in before and "bad.csv" not in before
     bad_rows = [*ROWS, ["garbage", AGENCY, "S001", "online", "completed", "10", "T9"]]
     bad = upload(client, write_log(tmp_path / "bad.csv", bad_rows)).get_json()["token"]
     run_uploaded_log(store, bad, places=places)
@@ -178,7 +181,9 @@ def test_the_job_list_reads_newest_first_with_links_only_to_servable_rejects(sto
     assert english[0]["read"] == "6"
     assert "bad.csv" in str(jobs_table(english, "en"))
     with app.server.test_request_context("/logs"):
-        assert "good.csv" in str(recent_jobs_view("en"))
+        after = str(recent_jobs_view("en"))
+    assert "good.csv" in after and "bad.csv" in after  # a refused file changes no data, but is a new job
+    assert after.count("/uploads/logs/rejects/") == 1  # the refused file's rejects, served
 
 
 def test_the_outcome_reads_in_the_pages_language(store: Engine, tmp_path: Path) -> None:
