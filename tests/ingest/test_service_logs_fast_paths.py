@@ -13,7 +13,7 @@ import pandas as pd
 from sqlalchemy import Engine
 
 from ingest.log_query import FIRST_DAY, LAST_DAY
-from ingest.service_logs import read_log_file
+from ingest.service_logs import read_log_file, write_rejects
 from tests.ingest.test_service_logs import AGENCY, HEADERS_EN, _ingest, store, write_log
 
 __all__ = ["store"]  # the fixture, shared with test_service_logs
@@ -195,3 +195,19 @@ def test_a_dry_run_reports_what_the_import_then_stores(store: Engine, tmp_path: 
         pd.testing.assert_frame_equal(dry_rejects, real_rejects)
         assert dry_rejects["line"].tolist() == ["4", "5", "6"], name
     assert done.rows_duplicate == 2 and done.months == [(1393, 5), (1393, 6)]  # type: ignore[attr-defined]
+
+
+def test_rejects_file_has_the_bytes_pandas_wrote(tmp_path: Path) -> None:
+    """``write_rejects`` writes with ``csv`` what ``DataFrame.to_csv`` wrote before: quoting, empty cells for
+    missing values (None, and NaN as pandas hands text gaps over), a BOM, ``\\n`` line ends."""
+    records: list[dict[str, object]] = [
+        {"line": 2, "reason": "bad_time", "timestamp": "", "agency": None, "service": float("nan"), "note": "x,y"},
+        {"line": 3, "reason": "bad_duration", "timestamp": 'q"q', "agency": "l1\nl2", "service": "\r", "note": " ۱۲ "},
+        {"line": 40, "reason": "unknown_channel", "timestamp": "\t", "agency": "آنلاین", "service": "S1", "note": ""},
+        {"line": 41, "reason": "bad_time", "timestamp": pd.NA, "agency": "A", "service": "S1", "note": "1.0"},
+    ]
+    for case in (records, records[:1], [{"only": ""}], [{"only": None}], []):
+        expected = tmp_path / "pandas.csv"
+        pd.DataFrame(case).to_csv(expected, index=False, encoding="utf-8-sig")
+        assert write_rejects(tmp_path / "ours.csv", case) == len(case)
+        assert (tmp_path / "ours.csv").read_bytes() == expected.read_bytes(), case
