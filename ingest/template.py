@@ -162,6 +162,7 @@ def _write_form(ws: Worksheet, *, agency_code: str, agency_name: str, period: st
     ws["A1"].font = _TITLE
     ws.merge_cells("A2:E2")
     ws["A2"] = form_title(agency_code=agency_code, agency_name=agency_name, period=period)
+    ws["A2"].data_type = "s"  # text, whatever the name starts with (openpyxl takes "=…" for a formula)
     ws["A2"].font = _LABEL
     heads = ("عنوان", "Field", "مقدار - Value", "واحد و راهنما - Unit and hint", "کد - Code")
     for column, head in enumerate(heads, start=1):

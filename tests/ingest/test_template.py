@@ -285,7 +285,7 @@ def _cells(wb: Workbook) -> dict[str, list[tuple[object, ...]]]:
     return seen
 
 
-@pytest.mark.parametrize("name", [AGENCY_NAME, " <Qom> & «Kahak» "])
+@pytest.mark.parametrize("name", [AGENCY_NAME, " <Qom> & «Kahak» ", '=HYPERLINK("http://x","Qom")'])
 def test_the_download_is_the_built_workbook(tmp_path: Path, name: str) -> None:
     """``template_bytes`` (laid out once, the agency's cells written per file) and ``build_template``
     (laid out per call) give the same workbook, whatever the name holds."""
@@ -294,6 +294,7 @@ def test_the_download_is_the_built_workbook(tmp_path: Path, name: str) -> None:
     sent = load_workbook(io.BytesIO(template_bytes(agency_code=AGENCY, agency_name=name, period=PERIOD)))
     assert _cells(sent) == _cells(load_workbook(built))
     assert sent[layout.FORM_SHEET]["A2"].value == f"{name} ({AGENCY}) - {PERIOD}"
+    assert sent[layout.FORM_SHEET]["A2"].data_type == load_workbook(built)[layout.FORM_SHEET]["A2"].data_type == "s"
     title = sent[layout.FORM_SHEET]["A1"].font
     assert (title.b, title.sz) == (True, 14)  # the title's own font, not the body's
     assert sent[layout.META_SHEET]["B3"].value[:4] == str(dt.datetime.now(dt.UTC).year)
