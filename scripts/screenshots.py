@@ -90,7 +90,27 @@ def build_demo_store(folder: Path) -> Any:
     if outcome.status != "stored":
         raise SystemExit(f"demo workbook {path.name} was not stored: {outcome.status}")
     set_demo_deadlines(engine, load_demo_spec(), DEMO_YEARS)
+    _ingest_demo_logs(engine, folder)
     return engine
+
+
+def _ingest_demo_logs(engine: Any, folder: Path) -> None:
+    """The demo's service logs for the province and years, as ``egov demo`` loads them: the scorecard's
+    claimed-against-observed panel and the Service logs page's job list then show what a user sees."""
+    from egov.demo import load_demo_spec, plan_agencies
+    from egov.demo_logs import demo_log_files, write_log_file
+    from ingest.service_logs import ingest_log_file
+    from store.declared import load_organisation
+
+    spec = load_demo_spec()
+    plans = plan_agencies(spec, load_organisation().agencies)
+    for log, frame in demo_log_files(plans, spec, provinces={DEMO_PROVINCE}, years=DEMO_YEARS):
+        path = write_log_file(frame, folder / "logs" / log.file_name)
+        outcome = ingest_log_file(
+            engine, path, rejects_dir=folder / "rejects", actor="screenshots", source=log.source_system
+        )
+        if outcome.status != "done":
+            raise SystemExit(f"demo log {path.name} was not stored: {outcome.status} {outcome.message_en}")
 
 
 def page_states(engine: Any) -> dict[str, dict[str, str]]:
