@@ -5,6 +5,7 @@ One query per frame, typed columns, indexes the chain can join on.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
@@ -30,6 +31,14 @@ from store.models import (
 from store.workflow import COUNTED_STATUSES
 
 CURRENT = Submission.status != "superseded"
+
+
+def rows_frame(rows: Sequence[Any], columns: Sequence[str]) -> pd.DataFrame:
+    """SQLAlchemy rows as a frame, each row as a plain tuple first: pandas asks a ``Row`` (not a tuple)
+    whether it has a ``dtype``, and each miss raises inside SQLAlchemy: ≈ 4 µs a row, 11 of the 17 s a
+    10,000-agency store took to read its 2.5 million reported values. The frame is the same either way
+    (pandas makes tuples of such rows itself, after asking)."""
+    return pd.DataFrame([tuple(row) for row in rows], columns=list(columns))
 
 
 def counted(include_pending: bool = False) -> Any:
@@ -141,7 +150,7 @@ def log_aggregates_frame(engine: Engine) -> pd.DataFrame:
     )
     with engine.connect() as connection:
         rows = connection.execute(query).all()
-    return pd.DataFrame(rows, columns=[c.key for c in columns])
+    return rows_frame(rows, [c.key for c in columns])
 
 
 # --- log uploads/jobs ---
@@ -168,7 +177,7 @@ def ingest_jobs_frame(engine: Engine, *, kind: str | None = None, limit: int | N
     """Ingest jobs (command line, inbox, web), newest first; ``kind`` filters (``logs`` today)."""
     with engine.connect() as connection:
         rows = connection.execute(_jobs_query(kind is not None, limit is not None), {"kind": kind, "limit": limit})
-        return pd.DataFrame.from_records([tuple(row) for row in rows], columns=list(INGEST_JOB_COLUMNS))
+        return rows_frame(rows.all(), INGEST_JOB_COLUMNS)
 
 
 _NEWEST_JOB = select(func.coalesce(func.max(IngestJob.id), 0))
@@ -234,9 +243,7 @@ def reported_values_frame(
         .where(counted(include_pending), Period.kind == period_kind)
     )
     with engine.connect() as connection:
-        long = pd.DataFrame(
-            connection.execute(query).all(), columns=["agency_code", "period_code", "year", "field", "value"]
-        )
+        long = rows_frame(connection.execute(query).all(), ["agency_code", "period_code", "year", "field", "value"])
     if long.empty:
         return pd.DataFrame(index=pd.MultiIndex.from_arrays([[], []], names=["agency_code", "year"]))
     wide = long.pivot_table(
@@ -261,5 +268,5 @@ def service_levels_frame(engine: Engine, *, period_kind: str = "year", include_p
         .group_by(Submission.agency_code, Period.year, ReportedService.level)
     )
     with engine.connect() as connection:
-        long = pd.DataFrame(connection.execute(query).all(), columns=["agency_code", "year", "level", "services"])
+        long = rows_frame(connection.execute(query).all(), ["agency_code", "year", "level", "services"])
     return long.pivot_table(index=["agency_code", "year"], columns="level", values="services", fill_value=0)

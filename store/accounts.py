@@ -194,7 +194,7 @@ def users_frame(engine: Engine) -> pd.DataFrame:
     ]
     with engine.connect() as connection:
         rows = connection.execute(select(*columns).order_by(User.id)).all()
-    return pd.DataFrame(rows, columns=[c.key for c in columns])
+    return pd.DataFrame([tuple(row) for row in rows], columns=[c.key for c in columns])  # see metrics.data.rows_frame
 
 
 def has_admin(engine: Engine) -> bool:
