@@ -231,9 +231,21 @@ class Trajectory(NamedTuple):
     def to_frame(self, index: pd.Index) -> pd.DataFrame:
         """One row per agency; ``year_reached`` as nullable integers (missing = never at this pace)."""
         frame = pd.DataFrame(self._asdict(), index=index)
-        frame["year_reached"] = pd.array(as_optional_years(self.year_reached), dtype="Int64")
-        frame["baseline_year"] = pd.array(as_optional_years(self.baseline_year), dtype="Int64")
+        frame["year_reached"] = _nullable_years(self.year_reached)
+        frame["baseline_year"] = _nullable_years(self.baseline_year)
         return frame
+
+
+def _nullable_years(years: FloatArray) -> pd.arrays.IntegerArray:
+    """``as_optional_years`` as an ``Int64`` array, made in NumPy (a Python loop per agency was ≈ 1 s of a
+    10,000-agency store's first scoring).
+
+    >>> _nullable_years(np.array([1395.0, np.nan])).equals(pd.array([1395, None], dtype="Int64"))
+    True
+    """
+    values = np.asarray(years, dtype=np.float64)
+    missing = np.isnan(values)
+    return pd.arrays.IntegerArray(np.where(missing, 0, values).astype(np.int64), missing)
 
 
 def assess_trajectory(
