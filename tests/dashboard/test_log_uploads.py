@@ -21,6 +21,7 @@ from store.engine import create_store_engine, upgrade_store
 from store.models import IngestJob
 from tests.accounts import client_as
 from tests.dashboard.log_helpers import AGENCY, ROWS, log_app, run_background, seed_services, upload, write_log
+from tests.dashboard.test_figures import assert_plain_components
 
 
 @pytest.fixture
@@ -180,6 +181,7 @@ def test_the_job_list_reads_newest_first_with_links_only_to_servable_rejects(sto
     assert english[0]["who"].startswith("admin-") and english[0]["who"].endswith("(web)")
     assert english[0]["read"] == "6"
     assert "bad.csv" in str(jobs_table(english, "en"))
+    assert_plain_components(jobs_table(english, "en"))  # plain data, node for node the components it stands for
     with app.server.test_request_context("/logs"):
         after = str(recent_jobs_view("en"))
     assert "good.csv" in after and "bad.csv" in after  # a refused file changes no data, but is a new job
