@@ -10,7 +10,6 @@ progress drives the bar while the rest of the app keeps answering. Its summary l
 from __future__ import annotations
 
 import logging
-from collections import OrderedDict
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, cast
@@ -34,10 +33,10 @@ from dashboard.log_uploads import (
     rejects_file,
     uploads_dir,
 )
+from dashboard.views.scope import per_version
 from dashboard.views.upload import limit_mb
 from ingest.service_logs import REASONS
 from metrics import api
-from store.engine import store_key
 
 LOG = logging.getLogger(__name__)
 RECENT_JOBS = 20
@@ -178,7 +177,6 @@ def job_rows(jobs: pd.DataFrame, lang: str, *, rejects_folder: Path | None) -> l
     lang = normalise_lang(lang)
     rows = []
     for job in records(jobs, _JOB_FIELDS):
-        servable = rejects_folder is not None and rejects_file(job["rejects_path"], rejects_folder) is not None
         source = job["source_system"]
         rows.append(
             {
@@ -193,7 +191,7 @@ def job_rows(jobs: pd.DataFrame, lang: str, *, rejects_folder: Path | None) -> l
                 "read": format_number(job["rows_read"], lang),
                 "accepted": format_number(job["rows_accepted"], lang),
                 "rejected": format_number(job["rows_rejected"], lang),
-                "rejects_href": rejects_href(int(job["job_id"])) if servable else None,
+                "rejects_href": _servable_href(int(job["job_id"]), job["rejects_path"], rejects_folder),
                 "rejects_path": job["rejects_path"],
             }
         )
@@ -245,9 +243,6 @@ def jobs_table(rows: list[dict[str, Any]], lang: str) -> Element:
     return element(DMC, "TableScrollContainer", table, minWidth=760, scrollAreaProps={"viewportProps": {"tabIndex": 0}})
 
 
-_KEPT_JOBS: OrderedDict[tuple[object, ...], list[dict[str, Any]]] = OrderedDict()
-
-
 def recent_jobs_view(lang: str) -> Element:
     """The latest log ingest jobs of the app's store, as the page shows them (plain data).
 
@@ -255,19 +250,21 @@ def recent_jobs_view(lang: str) -> Element:
     visit instead of the jobs framed and formatted again); whether each rejects file can be served is
     still asked on every visit."""
     engine, folder = current_engine(), rejects_dir()
-    key = (store_key(engine), api.ingest_jobs_version(engine=engine), normalise_lang(lang), str(folder))
-    rows = _KEPT_JOBS.get(key)
-    if rows is None:
-        jobs = api.ingest_jobs(kind="logs", limit=RECENT_JOBS, engine=engine)
-        rows = _KEPT_JOBS[key] = job_rows(jobs, lang, rejects_folder=None)
-        while len(_KEPT_JOBS) > 8:
-            _KEPT_JOBS.popitem(last=False)
-    shown = [{**row, "rejects_href": _servable_href(row, folder)} for row in rows]
+    rows = per_version(
+        engine,
+        ("logs/jobs", normalise_lang(lang)),
+        lambda: job_rows(api.ingest_jobs(kind="logs", limit=RECENT_JOBS, engine=engine), lang, rejects_folder=None),
+        version=api.ingest_jobs_version(engine=engine),
+    )
+    shown = [{**row, "rejects_href": _servable_href(row["job_id"], row["rejects_path"], folder)} for row in rows]
     return jobs_table(shown, lang)
 
 
-def _servable_href(row: dict[str, Any], folder: Path) -> str | None:
-    return rejects_href(row["job_id"]) if rejects_file(row["rejects_path"], folder) is not None else None
+def _servable_href(job_id: int, rejects_path: object, folder: Path | None) -> str | None:
+    """The link to a job's rejects file, only if it is a file inside the served ``folder``."""
+    if folder is None or rejects_file(rejects_path, folder) is None:
+        return None
+    return rejects_href(job_id)
 
 
 def _form_attributes(lang: str, max_bytes: int) -> dict[str, str]:

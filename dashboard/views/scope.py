@@ -31,10 +31,12 @@ _KEPT: OrderedDict[tuple[object, ...], Any] = OrderedDict()
 _KEPT_SIZE = 128
 
 
-def per_version(engine: Engine, name: tuple[object, ...], build: Callable[[], _R]) -> _R:
+def per_version(engine: Engine, name: tuple[object, ...], build: Callable[[], _R], *, version: int | None = None) -> _R:
     """What a page derives from the store (choices, display rows), built once per (store, data version,
-    ``name``) and kept: the same rule as ``metrics.api``'s caches. Shared: callers must not change it."""
-    key = (store_key(engine), api.data_version(engine), *name)
+    ``name``) and kept: the same rule as ``metrics.api``'s caches. Shared: callers must not change it.
+    ``version`` stands in for the data version where what is kept changes with something else (the
+    ingest jobs: a refused file is a new job but no new data)."""
+    key = (store_key(engine), api.data_version(engine) if version is None else version, *name)
     if key in _KEPT:
         _KEPT.move_to_end(key)
         return cast("_R", _KEPT[key])
