@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 app = typer.Typer(help="E-government scorecard: agencies scored against the development plan.", no_args_is_help=True)
 db_app = typer.Typer(help="The SQL store: migrations and reference data.", no_args_is_help=True)
-ingest_app = typer.Typer(help="Bring self-reports (and later service logs) into the store.", no_args_is_help=True)
+ingest_app = typer.Typer(help="Bring self-reports and service logs into the store.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(ingest_app, name="ingest")
 # --- accounts ---

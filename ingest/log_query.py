@@ -7,9 +7,9 @@ value in Python afterwards (``ingest.service_logs``). A timestamp's Jalali month
 date cast and a small table of 16-day blocks; only values that this fast form does not take (Persian
 digits, one-digit months, odd separators) fall back to the exact slow form — a regular expression on
 normalised text — and both forms give the same answer by construction (tests compare them with
-jdatetime day by day). Duplicate transaction ids are found by a 64-bit hash, and the rows behind
-rejects and duplicates are fetched, with their line numbers, in a second pass that only runs when
-there are any. The raw groups are then named and checked (``classify_sql``, with maps of distinct
+jdatetime day by day). Duplicate transaction ids are found by a 64-bit hash; the rows behind rejects
+(streamed in file order, with their line numbers) and duplicates (ranked here, the latest record
+counting) are read in a second pass that only runs when there are any. The raw groups are then named and checked (``classify_sql``, with maps of distinct
 values made in Python) and summed by clean key here too. A sheet, small and already in memory, has
 its rows worked out once into a table (``LogQuery.keep_rows``) that every pass reads.
 """
@@ -46,6 +46,9 @@ CHANNEL_UNNAMED = 98
 """A dry run's channel index in ``packed_key`` for every spelling the ENUM knew (``aggregate(counts_only=True)``):
 it stores nothing, so only whether a channel is known counts, and it has a third as many groups to check."""
 NULL_HASH = "hash(NULL::VARCHAR)"
+KEEP_JOIN_SIDES = "SET disabled_optimizers = 'build_side_probe_side'"
+"""Keeps a semi-join's build side (the few wanted groups): swapped, the rows became the build side and came out
+of file order (seen on the demo's logs). ``RESET disabled_optimizers`` after."""
 ROWS_TABLE = "log_rows"
 GROUPS_TABLE = "log_groups"
 CLASSIFIED_TABLE = "log_classified"
@@ -394,10 +397,17 @@ SELECT {", ".join(GROUP_KEYS)}, {self.group_hash()} AS group_hash, count(*) AS t
 FROM {relation}
 GROUP BY {", ".join(GROUP_KEYS)}"""
 
-    def detail(self, *, groups: bool, txns: bool, counts_only: bool = False) -> str:
-        """The second pass: the rows of the wanted groups (``wanted_groups``) and of the wanted transaction-id
-        hashes (``wanted_txns``), with line numbers (the header is line 1) and their raw fields; ``counts_only``
-        as the groups were made (``aggregate``)."""
+    def detail(self, *, groups: bool, txns: bool, counts_only: bool = False, sort: bool = False) -> str:
+        """The second pass: the rows of the wanted groups (``wanted_groups``) or of the wanted transaction-id
+        hashes (``wanted_txns``), with line numbers (the header is line 1), their keys and raw fields;
+        ``counts_only`` as the groups were made (``aggregate``).
+
+        From a file, the rows come in file order without a sort as long as the semi-joins keep the side they
+        build on (``KEEP_JOIN_SIDES``): the streaming window numbers the lines in file order, a hash join's probe
+        keeps its rows' order, and so does the result with ``preserve_insertion_order``. The rejects file's
+        reader checks the order, and falls back to ``sort`` (a sort of ten million rejected rows, fields and
+        all, needs DuckDB to spill). A sheet's rows are joined to their fields by line, and always sorted (a
+        sheet is small)."""
         group_hash = self.group_hash(counts_only=counts_only)
         wanted = []
         if groups:
@@ -425,7 +435,7 @@ SELECT line, {group_hash} AS group_hash, outcome_ix, jym, duration, bucket, txn,
     "raw_timestamp" AS raw_time, {raw}
 FROM bucketed
 WHERE {" OR ".join(wanted)}
-ORDER BY line"""
+{"ORDER BY line" if sort else ""}"""
 
 
 GROUP_CHECKS = {
@@ -489,6 +499,39 @@ def sum_by_key_sql(key_columns: tuple[str, ...], count_columns: tuple[str, ...])
     keys = ", ".join(key_columns)
     # No ORDER BY: the rows' order means nothing to the store, and sorting 27 wide columns cost more than summing.
     return f"SELECT {keys}, {sums} FROM {CLASSIFIED_TABLE} WHERE reason IS NULL GROUP BY {keys}"
+
+
+def duplicate_losers_sql(detail: str, outcomes: Vocabulary) -> str:
+    """SQL: of the accepted rows that share a transaction id (``detail``: the rows of repeated ids), all but the
+    latest record (by Jalali month, then time as written, then outcome, then line: a re-sent transaction's
+    final state is the one that counts), summed by clean key as ``sum_by_key_sql`` sums the accepted groups, so
+    that they can be taken out of them. A window over the repeated rows, which DuckDB can spill: a file sent
+    twice over repeats every id."""
+    codes = f"[{_text(outcomes.codes)}]"
+    outcome_counts = ", ".join(
+        f"count(*) FILTER (WHERE row_outcome = '{code}')::BIGINT AS {_quote(code)}" for code in outcomes.codes
+    )
+    buckets = ", ".join(
+        f"count(*) FILTER (WHERE bucket = {n})::BIGINT AS {col}" for n, col in enumerate(BUCKET_COLUMNS)
+    )
+    return f"""WITH repeated AS (
+    SELECT d.line, d.jym, d.raw_time, d.txn, d.duration, d.bucket,
+        CASE WHEN d.outcome_ix IS NOT NULL THEN {codes}[d.outcome_ix + 1] ELSE c.outcome END AS row_outcome,
+        c.agency_code, c.service_code, c.channel, c.year, c.month
+    FROM ({detail}) d JOIN {CLASSIFIED_TABLE} c USING (group_hash)
+    WHERE c.reason IS NULL
+), placed AS (
+    SELECT *, row_number() OVER (
+        PARTITION BY txn ORDER BY jym DESC, raw_time DESC, row_outcome ASC NULLS LAST, line DESC
+    ) AS place
+    FROM repeated
+)
+SELECT agency_code, service_code, channel, year, month, count(*)::BIGINT AS transactions, {outcome_counts},
+    count(duration)::BIGINT AS duration_count, coalesce(sum(duration), 0)::DOUBLE AS duration_sum_s, {buckets}
+FROM placed
+WHERE place > 1
+GROUP BY agency_code, service_code, channel, year, month
+ORDER BY agency_code, service_code, channel, year, month"""
 
 
 def temp_dir() -> tempfile.TemporaryDirectory[str]:

@@ -6,8 +6,9 @@ of fixed buckets; headers are matched through ``data/log_format.yaml``. Normalis
 and letters, matching channels and outcomes to their vocabularies and checking agency and service
 codes then happen here, once per distinct value, and DuckDB sums the groups again by clean key:
 agency × service × channel × Jalali month. Unusable rows are classified by reason; duplicate
-transaction ids are counted once (the latest record wins). Memory depends on the number of groups
-and distinct transaction ids, and DuckDB spills past its limit rather than grow.
+transaction ids are counted once (the latest record wins). Memory depends on the number of groups,
+not of rows: transaction ids are hashed to files and sorted a part at a time, unusable rows stream
+into the rejects file in file order, and DuckDB spills past its limit rather than grow.
 """
 
 from __future__ import annotations
@@ -18,8 +19,7 @@ import gzip
 import hashlib
 import io
 import json
-import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -256,22 +256,18 @@ def _file_sha256(path: Path) -> str:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
-def write_rejects(path: Path, records: list[dict[str, Any]]) -> int:
-    """The rejects file: the bytes ``pd.DataFrame(records).to_csv(path, index=False, encoding="utf-8-sig")``
-    writes (the same ``csv`` writer underneath, missing values empty), in under half the time."""
+def write_rejects(path: Path, names: Sequence[str], batches: Iterable[Iterable[Sequence[object]]]) -> None:
+    """The rejects file, with the bytes that ``pd.DataFrame(rows, columns=names).to_csv(path, index=False,
+    encoding="utf-8-sig")`` writes (the same ``csv`` writer underneath; ``None`` as an empty cell), a batch of
+    rows at a time: a file whose every row is unusable is written as it is read, never held whole. The BOM is
+    written once by hand: the ``utf-8-sig`` codec is Python code that ran on every row."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    names = list(records[0]) if records else []
-    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        handle.write("\ufeff")
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(names)
-        writer.writerows([_csv_cell(record[name]) for name in names] for record in records)
-    return len(records)
-
-
-def _csv_cell(value: object) -> object:
-    """A missing value (pandas hands text columns' gaps over as NaN or NA) as an empty cell, anything else as
-    it is."""
-    return None if value is pd.NA or (isinstance(value, float) and math.isnan(value)) else value
+        for rows in batches:
+            writer.writerows(rows)
 
 
 COUNT_COLUMNS = (
@@ -343,62 +339,83 @@ def _vocabularies(fmt: LogFormat) -> tuple[Vocabulary, Vocabulary]:
     return Vocabulary.build(fmt.channels), Vocabulary.build(fmt.outcomes)
 
 
-def _sum_by_key(frame: pd.DataFrame) -> pd.DataFrame:
-    summed = frame.groupby(list(KEY_COLUMNS), as_index=False, sort=True)[list(COUNT_COLUMNS)].sum()
-    return summed.astype({c: "int64" for c in COUNT_COLUMNS if c != "duration_sum_s"})
+def _increasing(values: pa.Array) -> bool:
+    """Whether a column of line numbers only ever grows (the rejects file lists rows in file order)."""
+    return len(values) < 2 or bool(pc.all(pc.greater(values[1:], values[:-1])).as_py())
 
 
-def _duplicate_losers(detail: pd.DataFrame, outcomes: Vocabulary) -> pd.DataFrame:
-    """Of accepted rows sharing a transaction id, all but the latest record (by Jalali month, then time as
-    written, then outcome, then line: a re-sent transaction's final state is the one that counts)."""
-    rows = detail[detail["reason"].isna() & detail["txn"].notna()].copy()
-    rows = rows[rows.duplicated("txn", keep=False)]
-    if rows.empty:
-        return rows
-    fast = rows["outcome_ix"].notna()
-    rows["row_outcome"] = rows["outcome"]
-    rows.loc[fast, "row_outcome"] = [outcomes.codes[int(i)] for i in rows.loc[fast, "outcome_ix"]]
-    rows = rows.sort_values(
-        ["txn", "jym", "raw_time", "row_outcome", "line"], ascending=[True, False, False, True, False], kind="stable"
-    )
-    return rows[rows.duplicated("txn", keep="first")]
+REJECTS_COLUMNS = ("line", "reason", "reason_fa", "reasons")
+"""The rejects file's first columns; the row's fields as written follow, under their canonical names."""
+_REJECTS_BATCH_ROWS = 1 << 16
 
 
-def _losers_as_counts(losers: pd.DataFrame, outcomes: Vocabulary) -> pd.DataFrame:
-    counts = losers[list(KEY_COLUMNS)].copy()
-    counts["transactions"] = 1
-    for code in outcomes.codes:
-        counts[code] = (losers["row_outcome"] == code).astype("int64")
-    counts["duration_count"] = losers["duration"].notna().astype("int64")
-    counts["duration_sum_s"] = losers["duration"].fillna(0.0)
-    for n, column in enumerate(BUCKET_COLUMNS):
-        counts[column] = losers["bucket"].eq(n).fillna(False).astype("int64")
-    return _sum_by_key(counts)
+class _OutOfOrder(RuntimeError):
+    """DuckDB returned rejected rows out of file order."""
 
 
-def _rejected_records(detail: pd.DataFrame, found: dict[str, str]) -> list[dict[str, Any]]:
-    """Every unusable row, in file order, with its line, first reason and every failed check (built from
-    column lists: ``to_dict("records")`` boxed each cell and took five times as long)."""
-    rows = detail[detail["reason"].notna()]
-    reasons = rows["reason"].tolist()
-    columns = {
-        "line": rows["line"].astype("int64").tolist(),
-        "reason": reasons,
-        "reason_fa": [REASONS[r][0] for r in reasons],
-        "reasons": rows["reasons"].tolist(),
-        **{c: rows[f"raw_{c}"].tolist() for c in found},
-    }
-    names = list(columns)
-    return [dict(zip(names, values, strict=True)) for values in zip(*columns.values(), strict=True)]
+def _write_rejected_rows(
+    con: duckdb.DuckDBPyConnection,
+    queries: tuple[str, str],
+    found: dict[str, str],
+    path: Path,
+    total: int,
+    on_progress: Callable[[float], None] | None,
+) -> Path:
+    """Stream the unusable rows (``queries``: their line, group hash and fields as written, streamed and sorted,
+    see ``LogQuery.detail``) into the rejects file, batch by batch: a file that is all rejects is never held in
+    memory, and is not sorted unless the streamed rows come out of file order (checked as they come). Each
+    row's reasons come from its group (``CLASSIFIED_TABLE``, one entry per rejected group), taken by Arrow
+    rather than joined in the statement, which would reorder the rows. Written beside ``path`` and renamed when
+    whole, so a half-written file is never left under its name."""
+    groups = con.sql(
+        f"SELECT group_hash, reason, reasons FROM {log_query.CLASSIFIED_TABLE} WHERE reason IS NOT NULL"
+    ).to_arrow_table()
+    keys = groups.column("group_hash").combine_chunks()
+    reason = groups.column("reason").combine_chunks()
+    reason_fa = pa.array([REASONS[r][0] for r in reason.to_pylist()], pa.string())
+    every = groups.column("reasons").combine_chunks()
+    partial = path.with_name(path.name + ".partial")
+
+    def batches(sql: str) -> Iterator[Iterator[tuple[object, ...]]]:
+        done, last = 0, 0
+        for batch in con.sql(sql).to_arrow_reader(_REJECTS_BATCH_ROWS):
+            lines = batch.column("line")
+            if len(lines) and (lines[0].as_py() <= last or not _increasing(lines)):
+                raise _OutOfOrder("DuckDB returned the rejected rows out of file order")
+            last = lines[-1].as_py() if len(lines) else last
+            at = pc.index_in(batch.column("group_hash"), value_set=keys)
+            columns = [lines, *(column.take(at) for column in (reason, reason_fa, every))]
+            columns += [batch.column(f"raw_{c}") for c in found]
+            yield zip(*(column.to_pylist() for column in columns), strict=True)
+            done += batch.num_rows
+            if on_progress is not None and total:
+                on_progress(min(done / total, 1.0))
+
+    streamed, ordered = queries
+    names = [*REJECTS_COLUMNS, *found]
+    try:
+        con.execute(log_query.KEEP_JOIN_SIDES)
+        try:
+            write_rejects(partial, names, batches(streamed))
+        except _OutOfOrder:
+            write_rejects(partial, names, batches(ordered))
+        finally:
+            con.execute("RESET disabled_optimizers")
+        partial.replace(path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return path
 
 
 @dataclass
 class ReadLog:
-    """One file cleaned and aggregated: groups (accepted, duplicate and rejected), source, rejected rows."""
+    """One file cleaned and aggregated: groups (accepted, duplicate and rejected), source, and the rejects file
+    (written only when a path was given and some row was unusable)."""
 
     groups: pd.DataFrame
     source: str
-    rejected: list[dict[str, Any]]
+    rejects: Path | None = None
 
 
 def read_log_file(
@@ -411,9 +428,13 @@ def read_log_file(
     on_progress: Callable[[float], None] | None = None,
     file_name: str | None = None,
     counts_only: bool = False,
+    rejects_path: Path | None = None,
 ) -> ReadLog:
     """Clean and aggregate one file in one streaming pass (plus a light one for transaction ids, and one
-    for the lines of rejected and duplicate rows when there are any).
+    each for the lines of rejected rows and of repeated ids when there are any).
+
+    Unusable rows are written to ``rejects_path`` (without one they are only counted), streamed in file
+    order, so memory does not grow with their number either.
 
     With no ``source`` and no single source-system value in the file, the source is the file's name
     without its suffixes (``file_name``, when the file on disk has a generated name). DuckDB uses every
@@ -490,22 +511,41 @@ def read_log_file(
                     if query.has_source
                     else None
                 )
-                detail = pd.DataFrame()
                 if len(by_reason) or len(txns):
-                    if len(by_reason):
-                        con.execute(
-                            f"CREATE TEMP VIEW wanted_groups AS SELECT group_hash AS h FROM {classified} "
-                            "WHERE reason IS NOT NULL"
-                        )
-                    if len(txns):
-                        con.register("wanted_txns", txns)
-                    con.execute("SET preserve_insertion_order = true")
-                    wanted = query.detail(groups=len(by_reason) > 0, txns=len(txns) > 0, counts_only=by_month)
-                    info = ", ".join(f"c.{c}" for c in ("reason", "reasons", *KEY_COLUMNS, "outcome"))
-                    detail = con.execute(
-                        f"SELECT d.*, {info} FROM ({wanted}) d LEFT JOIN {classified} c USING (group_hash) "
-                        "ORDER BY d.line"
-                    ).df()
+                    con.execute("SET preserve_insertion_order = true")  # the passes below number lines
+                rejects = None
+                if len(by_reason) and rejects_path is not None:
+                    con.execute(
+                        f"CREATE TEMP VIEW wanted_groups AS SELECT group_hash AS h FROM {classified} "
+                        "WHERE reason IS NOT NULL"
+                    )
+                    raw = ", ".join(f'"raw_{c}"' for c in found)
+                    streamed, ordered = (
+                        f"SELECT line, group_hash, {raw} "
+                        f"FROM ({query.detail(groups=True, txns=False, counts_only=by_month, sort=sort)})"
+                        for sort in (False, True)
+                    )
+                    rejects = _write_rejected_rows(
+                        con,
+                        (streamed, ordered),
+                        found,
+                        rejects_path,
+                        int(by_reason["transactions"].sum()),
+                        _scaled(on_progress, 0.95, 1.0),
+                    )
+                duplicates = None
+                if len(txns):
+                    con.register("wanted_txns", txns)
+                    repeated_rows = query.detail(groups=False, txns=True, counts_only=by_month)
+                    duplicates = (
+                        con.sql(log_query.duplicate_losers_sql(repeated_rows, outcomes)).to_arrow_table().to_pandas()
+                    )
+            except duckdb.OutOfMemoryException as exc:
+                raise LogFileError(
+                    f"حافظه برای پردازش این فایل در سقف {memory_limit_mb} مگابایت کافی نبود (EGOV_LOG_MEMORY_LIMIT_MB)",
+                    f"processing this file needed more than its {memory_limit_mb} MB memory limit "
+                    f"(EGOV_LOG_MEMORY_LIMIT_MB): {exc}",
+                ) from exc
             except duckdb.Error as exc:
                 raise LogFileError("فایل به صورت CSV خوانده نمی‌شود", f"the file cannot be read as CSV: {exc}") from exc
         finally:
@@ -516,11 +556,10 @@ def read_log_file(
     read = _assemble(
         accepted,
         by_reason,
-        detail,
-        found,
-        outcomes,
+        duplicates,
         source or (str(single).strip() if single else None),
         file_name or path.name,
+        rejects,
     )
     if sources is not None:
         read.groups["source_min"], read.groups["source_max"] = (np.nan if v is None else v for v in sources)
@@ -537,32 +576,30 @@ def _scaled(on_progress: Callable[[float], None] | None, start: float, end: floa
 def _assemble(
     accepted: pd.DataFrame,
     by_reason: pd.DataFrame,
-    detail: pd.DataFrame,
-    found: dict[str, str],
-    outcomes: Vocabulary,
+    duplicates: pd.DataFrame | None,
     source: str | None,
     file_name: str,
+    rejects: Path | None,
 ) -> ReadLog:
-    """Accepted groups by clean key, less the duplicates' contributions, plus the duplicates and rejects."""
-    duplicates = accepted.iloc[:0]
-    rejected: list[dict[str, Any]] = []
-    if not detail.empty:
-        rejected = _rejected_records(detail, found)
-        losers = _duplicate_losers(detail, outcomes)
-        if not losers.empty:
-            duplicates = _losers_as_counts(losers, outcomes)
-            merged = accepted.merge(duplicates, on=list(KEY_COLUMNS), how="left", suffixes=("", "_dup"))
-            for column in COUNT_COLUMNS:
-                merged[column] = merged[column] - merged[f"{column}_dup"].fillna(0).astype(merged[column].dtype)
-            accepted = merged[list(accepted.columns)]
-            accepted = accepted[accepted["transactions"] > 0].reset_index(drop=True)
+    """Accepted groups by clean key, less the duplicates' contributions (``duplicates``: the records of repeated
+    transaction ids that do not count, summed by key), plus the duplicates and the rejected counts by reason."""
+    if duplicates is None or duplicates.empty:
+        duplicates = accepted.iloc[:0]
+    else:
+        merged = accepted.merge(duplicates, on=list(KEY_COLUMNS), how="left", suffixes=("", "_dup"))
+        for column in COUNT_COLUMNS:
+            merged[column] = merged[column] - merged[f"{column}_dup"].fillna(0).astype(merged[column].dtype)
+        accepted = merged[list(accepted.columns)]
+        accepted = accepted[accepted["transactions"] > 0].reset_index(drop=True)
     parts = [
         accepted.assign(reason=None, is_duplicate=False),
         duplicates.assign(reason=None, is_duplicate=True),
         by_reason.assign(is_duplicate=False),
     ]
     out = pd.concat([p for p in parts if len(p)], ignore_index=True) if any(len(p) for p in parts) else parts[0]
-    return ReadLog(out, source or file_name.split(".")[0], rejected)
+    # Every column, whichever parts are empty: a file whose every row is unusable has no accepted keys.
+    out = out.reindex(columns=list(dict.fromkeys(c for p in parts for c in p.columns)))
+    return ReadLog(out, source or file_name.split(".")[0], rejects)
 
 
 def _summarise(groups: pd.DataFrame, outcome: LogIngestOutcome) -> None:
@@ -719,6 +756,7 @@ def ingest_log_file(
         if not dry_run:
             outcome.job_id = _record_job(engine, {**job, **_job_fields(outcome)})
         return outcome
+    stamp = started.strftime("%Y%m%dT%H%M%S")
     try:
         read = read_log_file(
             engine,
@@ -728,6 +766,7 @@ def ingest_log_file(
             on_progress=on_progress,
             file_name=file_name,
             counts_only=dry_run,
+            rejects_path=rejects_dir / f"{stamp}_{path.name.split('.')[0]}_{sha[:8]}.rejects.csv",
         )
     except LogFileError as exc:
         outcome.status, outcome.message_fa, outcome.message_en = "failed", exc.message_fa, exc.message_en
@@ -736,11 +775,8 @@ def ingest_log_file(
         return outcome
     outcome.source_system = read.source
     _summarise(read.groups, outcome)
-    if read.rejected:
-        stamp = started.strftime("%Y%m%dT%H%M%S")
-        rejects = rejects_dir / f"{stamp}_{path.name.split('.')[0]}_{sha[:8]}.rejects.csv"
-        write_rejects(rejects, read.rejected)
-        outcome.rejects_path = str(rejects)
+    if read.rejects is not None:
+        outcome.rejects_path = str(read.rejects)
     threshold = load_log_format().max_rejected_share if max_rejected_share is None else max_rejected_share
     share = outcome.rows_rejected / outcome.rows_read if outcome.rows_read else 0.0
     if share > threshold:

@@ -150,6 +150,67 @@ def test_unusable_rows_go_to_the_rejects_file_with_line_numbers(store: Engine, t
     assert _aggregates(store)["transactions"].sum() == 5
 
 
+def test_a_file_of_nothing_but_unusable_rows_is_refused_with_every_row_in_its_rejects_file(
+    store: Engine, tmp_path: Path
+) -> None:
+    """An export from another province's system (every agency unknown here), 200,000 rows, read under a
+    48 MB DuckDB limit: refused with its reason and all of its rows listed in file order, streamed to the
+    rejects file. Before, the rejected rows were gathered in memory (DuckDB ran out of it and the job failed
+    with "Out of Memory"), and a file with no usable row at all failed on its empty accepted part."""
+    rows = 200_000
+    path = tmp_path / "elsewhere.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        handle.write(",".join(HEADERS_EN) + "\n")
+        handle.writelines(
+            f"2014-08-03T10:20:00,XX-{n % 50},S001,online,completed,{n % 900},E{n}\n" for n in range(rows)
+        )
+
+    outcome = _ingest(store, path, tmp_path, memory_limit_mb=48)
+
+    assert outcome.status == "refused", outcome.message_en  # type: ignore[attr-defined]
+    assert (outcome.rows_read, outcome.rows_rejected, outcome.rows_accepted) == (rows, rows, 0)  # type: ignore[attr-defined]
+    assert outcome.reasons == {"unknown_agency": rows} and outcome.months == []  # type: ignore[attr-defined]
+    with Path(outcome.rejects_path).open(encoding="utf-8-sig", newline="") as handle:  # type: ignore[attr-defined,arg-type]
+        listed = [(int(r["line"]), r["reason"], r["agency_code"]) for r in csv.DictReader(handle)]
+    assert listed == [(n + 2, "unknown_agency", f"XX-{n % 50}") for n in range(rows)]
+    assert not list((tmp_path / "rejects").glob("*.partial"))
+    assert log_aggregates_frame(store).empty
+
+
+def test_a_file_sent_twice_over_counts_each_transaction_once_in_bounded_memory(store: Engine, tmp_path: Path) -> None:
+    """A system that re-sent yesterday's 100,000 transactions inside today's export: every id twice, read under a
+    48 MB DuckDB limit. Each counts once, the later record (completed, where the first said abandoned). Before,
+    the repeated rows were sorted and gathered whole to be ranked in pandas, and this file ran out of memory."""
+    ids = 100_000
+    path = tmp_path / "twice.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        handle.write(",".join(HEADERS_EN) + "\n")
+        for day, outcome in (("03", "abandoned"), ("04", "completed")):
+            handle.writelines(
+                f"2014-08-{day}T10:{n % 60:02d}:00,{AGENCY},S00{n % 5 + 1},online,{outcome},{n % 900},R{n}\n"
+                for n in range(ids)
+            )
+
+    outcome = _ingest(store, path, tmp_path, memory_limit_mb=48)
+
+    assert outcome.status == "done", outcome.message_en  # type: ignore[attr-defined]
+    assert (outcome.rows_read, outcome.rows_accepted, outcome.rows_duplicate) == (2 * ids, ids, ids)  # type: ignore[attr-defined]
+    stored = _aggregates(store)
+    assert stored["transactions"].sum() == ids and stored["completed"].sum() == ids
+    assert stored["abandoned"].sum() == 0 and stored["duration_sum_s"].sum() == sum(n % 900 for n in range(ids))
+
+
+def test_a_file_over_the_memory_limit_fails_saying_so(store: Engine, tmp_path: Path) -> None:
+    """Out of memory is a job that failed for that reason, naming the setting to raise: not "cannot be read
+    as CSV", which sent operators looking for a fault in the file."""
+    outcome = _ingest(store, write_log(tmp_path / "m.csv", ROWS * 2_000), tmp_path, memory_limit_mb=4)
+
+    assert outcome.status == "failed"  # type: ignore[attr-defined]
+    assert "4 MB memory limit (EGOV_LOG_MEMORY_LIMIT_MB)" in outcome.message_en  # type: ignore[attr-defined]
+    assert "EGOV_LOG_MEMORY_LIMIT_MB" in outcome.message_fa and "حافظه" in outcome.message_fa  # type: ignore[attr-defined]
+    assert log_aggregates_frame(store).empty
+
+
 def test_file_over_the_rejected_share_is_refused_whole(store: Engine, tmp_path: Path) -> None:
     rows = ROWS * 20 + [["2014-08-03T10:20:00", AGENCY, "S001", "fax", "completed", "1", ""]] * 2  # 2 %
     outcome = _ingest(store, write_log(tmp_path / "c.csv", rows), tmp_path)

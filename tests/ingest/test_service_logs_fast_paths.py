@@ -4,6 +4,7 @@ a transaction. Real files on disk, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 from collections import Counter
 from pathlib import Path
@@ -25,6 +26,13 @@ def _row(
     when: str, *, channel: str = "online", outcome: str = "completed", seconds: str = "60", txn: str = ""
 ) -> list[str]:
     return [when, AGENCY, "S001", channel, outcome, seconds, txn]
+
+
+def _rejected(path: Path | None) -> list[tuple[int, str]]:
+    """(line, reason) of each row of a rejects file, as a user reads it."""
+    assert path is not None and path.exists()
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return [(int(row["line"]), row["reason"]) for row in csv.DictReader(handle)]
 
 
 def _months(groups: pd.DataFrame) -> Counter[tuple[int, int]]:
@@ -49,9 +57,9 @@ def test_every_day_lands_in_its_jalali_month(store: Engine, tmp_path: Path) -> N
             rows.append(_row(f"{j.year}/{j.month}/{j.day} 8:00".translate(PERSIAN)))
             expected[(j.year, j.month)] += 1
         day += dt.timedelta(days=1)
-    read = read_log_file(store, write_log(tmp_path / "days.csv", rows))
+    read = read_log_file(store, write_log(tmp_path / "days.csv", rows), rejects_path=tmp_path / "days.rejects.csv")
 
-    assert read.rejected == []
+    assert read.rejects is None and not (tmp_path / "days.rejects.csv").exists()
     assert _months(read.groups) == expected
 
 
@@ -81,10 +89,11 @@ ODD_SPELLINGS: list[tuple[str, tuple[int, int] | None]] = [
 
 
 def test_odd_timestamp_spellings(store: Engine, tmp_path: Path) -> None:
-    read = read_log_file(store, write_log(tmp_path / "odd.csv", [_row(when) for when, _ in ODD_SPELLINGS]))
+    path = write_log(tmp_path / "odd.csv", [_row(when) for when, _ in ODD_SPELLINGS])
+    read = read_log_file(store, path, rejects_path=tmp_path / "odd.rejects.csv")
 
     bad_lines = [line for line, (_, month) in enumerate(ODD_SPELLINGS, start=2) if month is None]
-    assert [(r["line"], r["reason"]) for r in read.rejected] == [(line, "bad_time") for line in bad_lines]
+    assert _rejected(read.rejects) == [(line, "bad_time") for line in bad_lines]
     assert _months(read.groups) == Counter(month for _, month in ODD_SPELLINGS if month is not None)
 
 
@@ -141,9 +150,9 @@ def test_xlsx_cells_of_every_kind_are_read_as_text(store: Engine, tmp_path: Path
     sheet.append([dt.datetime(2014, 9, 24, 8, 0), AGENCY, "S001", "online", "completed", None, "T5"])
     workbook.save(tmp_path / "cells.xlsx")
 
-    read = read_log_file(store, tmp_path / "cells.xlsx")
+    read = read_log_file(store, tmp_path / "cells.xlsx", rejects_path=tmp_path / "cells.rejects.csv")
 
-    assert [(r["line"], r["reason"]) for r in read.rejected] == [(4, "bad_duration"), (5, "bad_time")]
+    assert _rejected(read.rejects) == [(4, "bad_duration"), (5, "bad_time")]
     assert _months(read.groups) == {(1393, 5): 2, (1393, 7): 1}
     accepted = read.groups[read.groups["reason"].isna()]
     assert accepted["duration_count"].sum() == 2 and accepted["duration_sum_s"].sum() == 180.5
@@ -198,16 +207,52 @@ def test_a_dry_run_reports_what_the_import_then_stores(store: Engine, tmp_path: 
 
 
 def test_rejects_file_has_the_bytes_pandas_wrote(tmp_path: Path) -> None:
-    """``write_rejects`` writes with ``csv`` what ``DataFrame.to_csv`` wrote before: quoting, empty cells for
-    missing values (None, and NaN as pandas hands text gaps over), a BOM, ``\\n`` line ends."""
-    records: list[dict[str, object]] = [
-        {"line": 2, "reason": "bad_time", "timestamp": "", "agency": None, "service": float("nan"), "note": "x,y"},
-        {"line": 3, "reason": "bad_duration", "timestamp": 'q"q', "agency": "l1\nl2", "service": "\r", "note": " ۱۲ "},
-        {"line": 40, "reason": "unknown_channel", "timestamp": "\t", "agency": "آنلاین", "service": "S1", "note": ""},
-        {"line": 41, "reason": "bad_time", "timestamp": pd.NA, "agency": "A", "service": "S1", "note": "1.0"},
+    """``write_rejects`` writes with ``csv`` what ``DataFrame.to_csv`` writes: quoting, empty cells for missing
+    values, a BOM, ``\\n`` line ends; batch by batch, as the rows are streamed."""
+    names = ["line", "reason", "timestamp", "agency", "service", "note"]
+    rows: list[list[object]] = [
+        [2, "bad_time", "", None, None, "x,y"],
+        [3, "bad_duration", 'q"q', "l1\nl2", "\r", " ۱۲ "],
+        [40, "unknown_channel", "\t", "آنلاین", "S1", ""],
+        [41, "bad_time", None, "A", "S1", "1.0"],
     ]
-    for case in (records, records[:1], [{"only": ""}], [{"only": None}], []):
+    for case_names, case in ((names, rows), (names, rows[:1]), (["only"], [[""]]), (["only"], [[None]]), (names, [])):
         expected = tmp_path / "pandas.csv"
-        pd.DataFrame(case).to_csv(expected, index=False, encoding="utf-8-sig")
-        assert write_rejects(tmp_path / "ours.csv", case) == len(case)
+        pd.DataFrame(case, columns=case_names).to_csv(expected, index=False, encoding="utf-8-sig")
+        write_rejects(tmp_path / "ours.csv", case_names, [iter(case[:1]), iter(case[1:])])
         assert (tmp_path / "ours.csv").read_bytes() == expected.read_bytes(), case
+
+
+def test_rejected_rows_that_come_out_of_order_are_sorted_instead(tmp_path: Path) -> None:
+    """The rejects file lists rows in file order whatever DuckDB streams: rows that come out of order (a join
+    that swapped its sides did, on the demo's logs) are written again from the sorted statement."""
+    import duckdb
+
+    from ingest import log_query
+    from ingest.service_logs import _write_rejected_rows
+
+    con = duckdb.connect()
+    con.execute(
+        f"CREATE TABLE {log_query.CLASSIFIED_TABLE} AS "
+        "SELECT 7::UBIGINT AS group_hash, 'bad_time' AS reason, 'bad_time;unknown_channel' AS reasons"
+    )
+    rows = "SELECT n + 1 AS line, 7::UBIGINT AS group_hash, 'r' || n AS raw_timestamp FROM range(1, 200001) t(n)"
+    shuffled, ordered = f"{rows} ORDER BY hash(n)", f"{rows} ORDER BY line"
+    seen: list[float] = []
+
+    path = _write_rejected_rows(
+        con, (shuffled, ordered), {"timestamp": "when"}, tmp_path / "r.csv", 200_000, seen.append
+    )
+
+    assert [line for line, _ in _rejected(path)] == list(range(2, 200_002))
+    assert _rejected(path)[0] == (2, "bad_time") and seen[-1] == 1.0
+    assert not (tmp_path / "r.csv.partial").exists()
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        first = next(csv.DictReader(handle))
+    assert first == {
+        "line": "2",
+        "reason": "bad_time",
+        "reason_fa": "زمان نامعتبر",
+        "reasons": "bad_time;unknown_channel",
+        "timestamp": "r1",
+    }
