@@ -196,6 +196,13 @@ def _code_sql(enum_code: str, vocabulary: Vocabulary) -> str:
     return f"CASE WHEN {enum_code} IS NULL THEN NULL {steps} ELSE {codes[-1]} END"
 
 
+def _duration_measures() -> str:
+    """SQL aggregates over rows with ``duration`` and ``bucket``: how many have a duration, their sum, and the
+    histogram (the same measures for the groups and for the duplicates taken out of them)."""
+    buckets = ", ".join(f"count(*) FILTER (WHERE bucket = {n}) AS {col}" for n, col in enumerate(BUCKET_COLUMNS))
+    return f"count(duration) AS duration_count, coalesce(sum(duration), 0) AS duration_sum_s, {buckets}"
+
+
 def _dry_run_key() -> str:
     """SQL: ``packed_key`` with every channel the ENUM knew as ``CHANNEL_UNNAMED`` (99, unknown, stays)."""
     return (
@@ -382,13 +389,7 @@ prefixed AS (
             outcome_counts = ", ".join(
                 f"count(*) FILTER (WHERE outcome_ix = {n}) AS outcome_{n}" for n in range(len(self.outcomes.codes))
             )
-            buckets = ", ".join(
-                f"count(*) FILTER (WHERE bucket = {n}) AS {col}" for n, col in enumerate(BUCKET_COLUMNS)
-            )
-            measures = (
-                f", {outcome_counts}, count(duration) AS duration_count, "
-                f"coalesce(sum(duration), 0) AS duration_sum_s, {buckets}"
-            )
+            measures = f", {outcome_counts}, {_duration_measures()}"
         ctes, relation = self._rows_relation()
         if counts_only:
             relation = f"(SELECT * REPLACE ({_dry_run_key()} AS packed_key) FROM {relation})"
@@ -509,10 +510,7 @@ def duplicate_losers_sql(detail: str, outcomes: Vocabulary) -> str:
     twice over repeats every id."""
     codes = f"[{_text(outcomes.codes)}]"
     outcome_counts = ", ".join(
-        f"count(*) FILTER (WHERE row_outcome = '{code}')::BIGINT AS {_quote(code)}" for code in outcomes.codes
-    )
-    buckets = ", ".join(
-        f"count(*) FILTER (WHERE bucket = {n})::BIGINT AS {col}" for n, col in enumerate(BUCKET_COLUMNS)
+        f"count(*) FILTER (WHERE row_outcome = '{code}') AS {_quote(code)}" for code in outcomes.codes
     )
     return f"""WITH repeated AS (
     SELECT d.line, d.jym, d.raw_time, d.txn, d.duration, d.bucket,
@@ -526,8 +524,8 @@ def duplicate_losers_sql(detail: str, outcomes: Vocabulary) -> str:
     ) AS place
     FROM repeated
 )
-SELECT agency_code, service_code, channel, year, month, count(*)::BIGINT AS transactions, {outcome_counts},
-    count(duration)::BIGINT AS duration_count, coalesce(sum(duration), 0)::DOUBLE AS duration_sum_s, {buckets}
+SELECT agency_code, service_code, channel, year, month, count(*) AS transactions, {outcome_counts},
+    {_duration_measures()}
 FROM placed
 WHERE place > 1
 GROUP BY agency_code, service_code, channel, year, month

@@ -514,10 +514,9 @@ def read_log_file(
                     if query.has_source
                     else None
                 )
-                if len(by_reason) or len(txns):
-                    con.execute("SET preserve_insertion_order = true")  # the passes below number lines
                 rejects = None
                 if len(by_reason) and rejects_path is not None:
+                    con.execute("SET preserve_insertion_order = true")  # the rejects file lists rows in file order
                     con.execute(
                         f"CREATE TEMP VIEW wanted_groups AS SELECT group_hash AS h FROM {classified} "
                         "WHERE reason IS NOT NULL"
